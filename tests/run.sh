@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs every test of empact and sums them up. Each suite prints TAP ("ok N - name" /
+# "not ok N - name"): the cmocka unit tests (CMOCKA_MESSAGE_OUTPUT=TAP), the command-line tests
+# (tests/cli/*.sh) and the fuzz-corpus replays. The last line is "N passed, N failed".
+# Usage: tests/run.sh BUILD_DIR
+set -u
+build=${1:-build}
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root" || exit 1
+export EMPACT_BIN="$root/$build/empact"
+export CMOCKA_MESSAGE_OUTPUT=TAP
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/empact-tests.XXXXXX")
+export TMPDIR="$tmp"
+trap 'rm -rf "$tmp"' EXIT
+
+passed=0
+failed=0
+suites_failed=()
+
+run_suite() {
+	local name=$1
+	shift
+	local out rc np nf
+	out=$("$@" 2>&1)
+	rc=$?
+	np=$(printf '%s\n' "$out" | grep -cE '^ok [0-9]+')
+	nf=$(printf '%s\n' "$out" | grep -cE '^not ok [0-9]+')
+	# A suite that crashed or exited non-zero without a failing test line counts as one failure.
+	if [ "$rc" -ne 0 ] && [ "$nf" -eq 0 ]; then
+		nf=1
+	fi
+	passed=$((passed + np))
+	failed=$((failed + nf))
+	if [ "$nf" -gt 0 ]; then
+		suites_failed+=("$name")
+		printf '%s\n' "$out" | grep -vE '^ok [0-9]+' | sed "s|^|  $name: |"
+	fi
+	printf '%-40s %4d passed, %d failed\n' "$name" "$np" "$nf"
+}
+
+for t in "$build"/tests/test_*; do
+	[ -x "$t" ] || continue
+	run_suite "unit/$(basename "$t")" "$t"
+done
+
+for t in tests/cli/*.sh; do
+	[ -f "$t" ] || continue
+	run_suite "cli/$(basename "$t" .sh)" bash "$t"
+done
+
+if [ -n "${EMPACT_FUZZ_BINS:-}" ]; then
+	for f in $EMPACT_FUZZ_BINS; do
+		run_suite "fuzz/$(basename "$f")" tests/fuzz/run.sh regress "$f"
+	done
+fi
+
+if [ ${#suites_failed[@]} -gt 0 ]; then
+	echo "failing suites: ${suites_failed[*]}"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
