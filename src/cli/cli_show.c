@@ -214,11 +214,15 @@ static int show_oap(void *ctx, const ep_oap_row *r)
 	snprintf(title, sizeof title, "%s", r->oap.title);
 	snprintf(status, sizeof status, "%s", r->oap.status);
 	int64_t id = r->oap.id;
-	printf("OAP %s/%s/%lld%s%.0lld: %s\n", cycle, prio, (long long)r->oap.first_year, r->oap.revision ? " REV " : "",
-	       (long long)r->oap.revision, title);
-	printf("  %lld%s%s, %s, %s\n", (long long)r->oap.first_year, r->oap.last_year != r->oap.first_year ? "-" : "",
-	       r->oap.last_year != r->oap.first_year ? "" : "", status,
-	       class_word(r->oap.classification, r->oap.marking));
+	char years[32], rev[16] = "";
+	if (r->oap.last_year != r->oap.first_year)
+		snprintf(years, sizeof years, "%lld-%lld", (long long)r->oap.first_year, (long long)r->oap.last_year);
+	else
+		snprintf(years, sizeof years, "%lld", (long long)r->oap.first_year);
+	if (r->oap.revision)
+		snprintf(rev, sizeof rev, " REV %lld", (long long)r->oap.revision);
+	printf("OAP %s/%s/%lld%s: %s\n", cycle, prio, (long long)r->oap.first_year, rev, title);
+	printf("  %s, %s, %s\n", years, status, class_word(r->oap.classification, r->oap.marking));
 	print_list(o->s, EP_PAIRS_OAP_DRIVERS, id, "driver", "Driver");
 	print_list(o->s, EP_PAIRS_OAP_DRIVERS, id, "co_driver", "Co-Drivers");
 	ep_db_sections_each(o->s->db, id, show_section, o->s, &o->s->err);
@@ -301,17 +305,19 @@ int ep_cli_show(ep_cli *cli, int argc, char **argv)
 			goto done;
 		}
 		keep_cycle(&cs, &c);
+		int64_t pid;
+		if (prio && ep_db_priority_id(db, c.id, prio, &pid, &s.err) != EP_OK) {
+			ep_cli_fail(cli, "cycle %s has no priority '%s'", cycle, prio);
+			rc = EP_EXIT_FAIL;
+			goto done;
+		}
+		ep_err_clear(&s.err);
 	} else {
 		ep_db_cycles_each(db, 0, keep_cycle, &cs, &s.err);
 	}
 	if (!year) {
 		for (size_t i = 0; i < cs.n; i++) {
 			show_cycle(&s, &cs.v[i]);
-			if (prio && s.priorities == 0) {
-				ep_cli_fail(cli, "cycle %s has no priority '%s'", cycle, prio);
-				rc = EP_EXIT_FAIL;
-				goto done;
-			}
 			putchar('\n');
 		}
 	}

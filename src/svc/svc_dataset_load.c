@@ -1464,8 +1464,9 @@ ep_status ep_svc_dataset_load(ep_db *db, const ep_rules *rules, const char *data
 	json_error_t jerr;
 	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
-		ep_errs_add(errs, EP_E_INVALID, "$", "not valid JSON at line %d, column %d: %s", jerr.line, jerr.column,
-			    jerr.text);
+		bool utf8 = json_error_code(&jerr) == json_error_invalid_utf8;
+		ep_errs_add(errs, EP_E_INVALID, "$", "not valid JSON at line %d, column %d: %s%s", jerr.line, jerr.column,
+			    jerr.text, utf8 ? " (the file is not valid UTF-8 text)" : "");
 		return EP_E_INVALID;
 	}
 	if (!json_is_object(root)) {
