@@ -74,7 +74,9 @@ struct show {
 static int show_footnote(void *ctx, const ep_footnote *f)
 {
 	(void)ctx;
-	printf("%*s[footnote after \"%s\"] %s\n", 10, "", f->anchor, f->text);
+	char line[EP_MAX_TEXT + 1200];
+	snprintf(line, sizeof line, "[footnote after \"%s\"] %s", f->anchor, f->text);
+	wrap(10, line);
 	return 0;
 }
 
@@ -140,16 +142,17 @@ static int show_priority(void *ctx, const ep_priority *p)
 static int show_shared(void *ctx, const ep_shared_goal *g)
 {
 	struct show *s = ctx;
-	s->shared++;
+	if (s->shared++ == 0)
+		printf("  Shared goals\n");
 	printf("    Shared goal %lld%s\n", (long long)g->number, g->horizontal ? " (horizontal)" : "");
 	wrap(8, g->text);
 	int64_t id = g->id;
 	struct list l = {0};
 	ep_db_pairs_each(s->db, EP_PAIRS_SHARED_GOAL_PRIORITIES, id, add_to_list, &l, &s->err);
-	if (g->scope)
-		printf("        %s (priorities %s)\n", g->scope, l.text);
-	else
-		printf("        priorities %s\n", l.text);
+	char line[EP_MAX_TEXT + 2100];
+	snprintf(line, sizeof line, "%s%spriorities %s%s", g->scope ? g->scope : "", g->scope ? " (" : "", l.text,
+		 g->scope ? ")" : "");
+	wrap(8, line);
 	ep_db_footnotes_each(s->db, EP_OWNER_SHARED_GOAL, id, show_footnote, s, &s->err);
 	return 0;
 }
@@ -163,9 +166,10 @@ static void show_cycle(struct show *s, const ep_cycle *c)
 	s->goals = s->priorities = s->shared = 0;
 	ep_db_priorities_each(s->db, c->id, show_priority, s, &s->err);
 	if (!s->only_priority) {
-		printf("  Shared goals\n");
 		ep_db_shared_goals_each(s->db, c->id, show_shared, s, &s->err);
-		printf("  (%zu priorities, %zu strategic goals, %zu shared goals)\n", s->priorities, s->goals, s->shared);
+		printf("  (%zu priorit%s, %zu strategic goal%s, %zu shared goal%s)\n", s->priorities,
+		       s->priorities == 1 ? "y" : "ies", s->goals, s->goals == 1 ? "" : "s", s->shared,
+		       s->shared == 1 ? "" : "s");
 	}
 }
 

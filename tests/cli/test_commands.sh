@@ -91,6 +91,6 @@ printf '[empact]\nlog_level = debug\n' >"$T/good.ini"
 EMPACT_LOG_LEVEL=warn run --config "$T/good.ini" --log-level error check-config
 check "flags override the environment, which overrides the file" 0 "log_level = error"
 run --db "$db" --max-classification nonsense show
-check "a bad flag value stops any command" 1 "--max-classification: 'nonsense'"
+check "a bad flag value stops any command" 1 "--max-classification: max_classification: 'nonsense'"
 
 finish
