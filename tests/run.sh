@@ -43,7 +43,7 @@ for t in "$build"/tests/test_*; do
 	run_suite "unit/$(basename "$t")" "$t"
 done
 
-for t in tests/cli/*.sh; do
+for t in tests/cli/test_*.sh; do
 	[ -f "$t" ] || continue
 	run_suite "cli/$(basename "$t" .sh)" bash "$t"
 done
