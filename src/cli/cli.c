@@ -34,6 +34,12 @@ static const ep_cli_cmd commands[] = {
 	 "Without an argument: every cycle with its priorities, goals and shared goals, every OAP with\n"
 	 "its sections, and the Council documents. CYCLE is a label (2011-2013), CYCLE/PRIORITY a\n"
 	 "priority (2011-2013/C), CYCLE/PRIORITY/YEAR an OAP (2018-2021/3/2018).\n"},
+	{"serve", ep_cli_serve, "[--listen ADDR:PORT]", "serve the web API (default 127.0.0.1:8080)",
+	 "Serves the JSON API of the database named by --db on --listen (default 127.0.0.1:8080; port 0\n"
+	 "picks a free port, which the first line printed names) until SIGTERM or SIGINT, when it stops\n"
+	 "accepting, finishes the requests in flight and closes the database. One access log line per\n"
+	 "request goes to standard output, diagnostics to standard error. /healthz, /metrics and\n"
+	 "/api/v1/openapi.json describe the running server.\n"},
 	{"check-config", ep_cli_check_config, "", "validate the configuration and print it",
 	 "Reads the configuration (defaults, then --config FILE or EMPACT_CONFIG, then EMPACT_*\n"
 	 "variables, then flags), prints every problem, or the effective settings when there is none.\n"},

@@ -268,7 +268,7 @@ ep_status ep_config_parse_listen(const char *s, char *host, size_t hostlen, int 
 	if (hn >= hostlen)
 		return EP_E_INVALID;
 	int64_t p;
-	if (ep_parse_i64z(colon + 1, 1, 65535, &p) != EP_OK)
+	if (ep_parse_i64z(colon + 1, 0, 65535, &p) != EP_OK)
 		return EP_E_INVALID;
 	memcpy(host, h, hn);
 	host[hn] = '\0';
@@ -282,7 +282,7 @@ void ep_config_validate(const ep_config *cfg, ep_errs *errs)
 	int port;
 	if (ep_config_parse_listen(cfg->listen, host, sizeof host, &port) != EP_OK)
 		ep_errs_add(errs, EP_E_INVALID, "listen",
-			    "'%s' is not ADDR:PORT (such as 127.0.0.1:8080 or [::1]:8080) with a port 1-65535",
+			    "'%s' is not ADDR:PORT (such as 127.0.0.1:8080 or [::1]:8080) with a port 0-65535 (0: any free port)",
 			    cfg->listen);
 	if (cfg->max_header_bytes < cfg->max_url_bytes)
 		ep_errs_add(errs, EP_E_INVALID, "max_header_bytes",

@@ -42,6 +42,9 @@ ep_status ep_db_migrate(ep_db *db, int *applied, ep_err *err);
 /* EP_OK if the database is at the latest schema; otherwise an error telling to run migrate. */
 ep_status ep_db_require_current(ep_db *db, ep_err *err);
 
+/* How often, across all connections, a statement had to wait for another writer. */
+uint64_t ep_db_busy_retries(void);
+
 ep_status ep_db_begin(ep_db *db, ep_err *err);
 ep_status ep_db_commit(ep_db *db, ep_err *err);
 /* Rolls back the open transaction, if any. Never fails in a way the caller can act on. */

@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include "core/map.h"
 #include "db/db.h"
 
 #define DB_STMT_CACHE 512 /* a power of two, more than the statements empact has */
@@ -14,16 +15,24 @@
 struct ep_db {
 	sqlite3 *h;
 	int in_tx;
+	int64_t busy_timeout_ms;
 	struct {
 		const char *sql; /* the cache is keyed by the address of the SQL text */
 		sqlite3_stmt *stmt;
 	} cache[DB_STMT_CACHE];
+	/* statements whose SQL is assembled at run time (from resource descriptions), keyed by
+	 * their text */
+	ep_map dyn;
+	sqlite3_stmt **dynv;
+	size_t ndyn, capdyn;
 	char path[1024];
 };
 
 /* The prepared statement for sql (a string literal: it is cached by address), reset and with
  * its bindings cleared. NULL on failure, with err filled. */
 sqlite3_stmt *db_stmt(ep_db *db, const char *sql, ep_err *err);
+/* The same for SQL assembled at run time: cached by its text (copied). */
+sqlite3_stmt *db_stmt_text(ep_db *db, const char *sql, ep_err *err);
 /* Turns the connection's last error into a status and message: constraint failures become
  * EP_E_CONFLICT, everything else EP_E_INTERNAL. what says what was being done. */
 ep_status db_fail(ep_db *db, ep_err *err, const char *what);

@@ -5,7 +5,9 @@
  */
 #include "db/db_internal.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,27 @@
 #include "core/banned.h"
 
 #define MIGRATION_PREFIX "migrations/"
+
+static atomic_ullong busy_retries;
+
+uint64_t ep_db_busy_retries(void)
+{
+	return atomic_load(&busy_retries);
+}
+
+/* Waits for another writer with a growing pause, up to the configured timeout, counting each
+ * wait for the metrics. */
+static int on_busy(void *arg, int count)
+{
+	ep_db *db = arg;
+	int pause_ms = count < 10 ? count + 1 : 20;
+	if ((int64_t)count * 20 > db->busy_timeout_ms)
+		return 0;
+	atomic_fetch_add(&busy_retries, 1);
+	struct timespec ts = {0, (long)pause_ms * 1000000L};
+	nanosleep(&ts, NULL);
+	return 1;
+}
 
 sqlite3_stmt *db_stmt(ep_db *db, const char *sql, ep_err *err)
 {
@@ -41,6 +64,39 @@ sqlite3_stmt *db_stmt(ep_db *db, const char *sql, ep_err *err)
 	}
 	ep_err_set(err, EP_E_INTERNAL, NULL, "statement cache full");
 	return NULL;
+}
+
+sqlite3_stmt *db_stmt_text(ep_db *db, const char *sql, ep_err *err)
+{
+	int64_t idx;
+	if (ep_map_get(&db->dyn, sql, &idx)) {
+		sqlite3_stmt *st = db->dynv[idx];
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return st;
+	}
+	if (db->ndyn == db->capdyn) {
+		size_t cap = db->capdyn ? db->capdyn * 2 : 32;
+		sqlite3_stmt **nv = realloc(db->dynv, cap * sizeof *nv);
+		if (!nv) {
+			ep_err_set(err, EP_E_INTERNAL, NULL, "out of memory");
+			return NULL;
+		}
+		db->dynv = nv;
+		db->capdyn = cap;
+	}
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		db_fail(db, err, "preparing a statement");
+		return NULL;
+	}
+	if (ep_map_put(&db->dyn, sql, (int64_t)db->ndyn) != 0) {
+		sqlite3_finalize(st);
+		ep_err_set(err, EP_E_INTERNAL, NULL, "out of memory");
+		return NULL;
+	}
+	db->dynv[db->ndyn++] = st;
+	return st;
 }
 
 ep_status db_fail(ep_db *db, ep_err *err, const char *what)
@@ -278,7 +334,8 @@ ep_status ep_db_open(const char *path, const ep_db_opts *opts, ep_db **out, ep_e
 			       db->h ? sqlite3_errmsg(db->h) : "out of memory");
 		goto done;
 	}
-	sqlite3_busy_timeout(db->h, (int)(opts->busy_timeout_ms ? opts->busy_timeout_ms : 5000));
+	db->busy_timeout_ms = opts->busy_timeout_ms ? opts->busy_timeout_ms : 5000;
+	sqlite3_busy_handler(db->h, on_busy, db);
 	sqlite3_extended_result_codes(db->h, 1);
 	/* journal_mode is the first statement to read the file: a file that is not a database
 	 * fails here. */
@@ -317,6 +374,10 @@ void ep_db_close(ep_db *db)
 	for (size_t i = 0; i < DB_STMT_CACHE; i++)
 		if (db->cache[i].stmt)
 			sqlite3_finalize(db->cache[i].stmt);
+	for (size_t i = 0; i < db->ndyn; i++)
+		sqlite3_finalize(db->dynv[i]);
+	free(db->dynv);
+	ep_map_release(&db->dyn);
 	sqlite3_close(db->h);
 	free(db);
 }

@@ -1,0 +1,37 @@
+/*
+ * The handlers of the API, one file per resource family. Handlers are view-neutral: they
+ * read the request, call the services and put the data of the answer in the response; the
+ * route table (src/http/routes.c) binds them to paths and permissions.
+ */
+#ifndef EP_API_H
+#define EP_API_H
+
+#include "http/req.h"
+
+/* Generic resource handlers: the resource is the route's schema; a nested list binds the
+ * route's first {id} to its bind field. */
+ep_status ep_api_list(ep_req *req, ep_resp *resp);
+ep_status ep_api_get(ep_req *req, ep_resp *resp);
+ep_status ep_api_create(ep_req *req, ep_resp *resp);
+ep_status ep_api_update(ep_req *req, ep_resp *resp);
+ep_status ep_api_delete(ep_req *req, ep_resp *resp);
+ep_status ep_api_transition(ep_req *req, ep_resp *resp);
+
+/* Action links: POST adds, PATCH changes, DELETE removes (the link target is the second {id}). */
+ep_status ep_api_leader_add(ep_req *req, ep_resp *resp);
+ep_status ep_api_leader_set(ep_req *req, ep_resp *resp);
+ep_status ep_api_leader_remove(ep_req *req, ep_resp *resp);
+ep_status ep_api_participant_add(ep_req *req, ep_resp *resp);
+ep_status ep_api_participant_set(ep_req *req, ep_resp *resp);
+ep_status ep_api_participant_remove(ep_req *req, ep_resp *resp);
+ep_status ep_api_goal_link_add(ep_req *req, ep_resp *resp);
+ep_status ep_api_goal_link_remove(ep_req *req, ep_resp *resp);
+ep_status ep_api_xref_add(ep_req *req, ep_resp *resp);
+ep_status ep_api_xref_set(ep_req *req, ep_resp *resp);
+ep_status ep_api_xref_remove(ep_req *req, ep_resp *resp);
+ep_status ep_api_referenced_by(ep_req *req, ep_resp *resp);
+
+/* Parses an If-Match value ("3", "\"3\"" or W/"3") into a version. */
+ep_status ep_api_if_match(const ep_req *req, int64_t *version, ep_err *err);
+
+#endif

@@ -1,0 +1,217 @@
+/*
+ * The one route table of empact. The routes of each resource are derived from its
+ * description (db_res.h): list with its filters, sort keys and search, get, create, update and
+ * archive or delete, plus the nested lists, workflow transitions and action links a client
+ * needs. Every route names the permission the policy check will require.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "db/db_res.h"
+#include "http/http.h"
+#include "http/router.h"
+#include "core/banned.h"
+
+#define MAX_ROUTES 160
+#define POOL_BYTES 32768
+
+static ep_route table[MAX_ROUTES];
+static size_t nroutes;
+static char pool[POOL_BYTES];
+static size_t pool_used;
+static const char *sort_values[32][64];
+static size_t nsorts;
+
+static const char *const class_values[] = {"unclassified", "restreint_ue", "confidentiel_ue", "secret_ue",
+					   "tres_secret_ue", NULL};
+static const char *const mark_values[] = {"none", "limite", NULL};
+
+/* Formats a string into the table's pool, where it lives as long as the table. */
+static const char *keep(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static const char *keep(const char *fmt, ...)
+{
+	char *p = pool + pool_used;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(p, POOL_BYTES - pool_used, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= POOL_BYTES - pool_used)
+		return "";
+	pool_used += (size_t)n + 1;
+	return p;
+}
+
+static ep_route *add(unsigned method, const char *pattern, ep_handler h, const char *perm, const char *schema,
+		     const char *summary)
+{
+	if (nroutes == MAX_ROUTES)
+		return &table[MAX_ROUTES - 1];
+	ep_route *r = &table[nroutes];
+	memset(r, 0, sizeof *r);
+	r->methods = method;
+	r->pattern = pattern;
+	r->handler = h;
+	r->permission = perm;
+	r->schema = schema;
+	r->summary = summary;
+	r->tag = (int)nroutes;
+	nroutes++;
+	return r;
+}
+
+static void list_params(ep_route *r, const ep_resdef *d)
+{
+	size_t n = 0;
+	r->params[n++] = (ep_param_spec){"limit", EP_P_INT, 1, 500, NULL, "page size, 1-500 (default 50)"};
+	r->params[n++] = (ep_param_spec){"cursor", EP_P_CURSOR, 0, 0, NULL, "the next_cursor of the previous page"};
+	const char **sv = sort_values[nsorts < 32 ? nsorts++ : 31];
+	size_t k = 0;
+	sv[k++] = "id";
+	sv[k++] = "-id";
+	for (size_t i = 0; i < d->nfields && k < 62; i++) {
+		if (!(d->fields[i].flags & EP_F_SORT))
+			continue;
+		sv[k++] = d->fields[i].name;
+		sv[k++] = keep("-%s", d->fields[i].name);
+	}
+	sv[k] = NULL;
+	r->params[n++] = (ep_param_spec){"sort", EP_P_ENUM, 0, 0, sv, "sort key; a leading - sorts descending"};
+	if (d->fts)
+		r->params[n++] = (ep_param_spec){"q", EP_P_TEXT, 0, 200, NULL, "words to search for, all required"};
+	if (d->archive)
+		r->params[n++] = (ep_param_spec){"archived", EP_P_BOOL, 0, 0, NULL, "true to include archived records"};
+	for (size_t i = 0; i < d->nfields && n < EP_ROUTE_MAX_PARAMS; i++) {
+		const ep_field *f = &d->fields[i];
+		if (!(f->flags & EP_F_FILTER) || (r->bind && strcmp(r->bind, f->name) == 0))
+			continue;
+		ep_param_spec p = {f->name, EP_P_TEXT, 0, f->max ? f->max : 64, NULL, f->doc};
+		switch (f->type) {
+		case EP_F_INT:
+		case EP_F_REF:
+			p.kind = EP_P_INT;
+			p.min = f->min;
+			p.max = f->max;
+			break;
+		case EP_F_BOOL: p.kind = EP_P_BOOL; break;
+		case EP_F_ENUM:
+			p.kind = EP_P_ENUM;
+			p.values = f->values;
+			break;
+		case EP_F_CLASS:
+			p.kind = EP_P_ENUM;
+			p.values = class_values;
+			break;
+		case EP_F_MARK:
+			p.kind = EP_P_ENUM;
+			p.values = mark_values;
+			break;
+		case EP_F_DATE: p.max = 10; break;
+		default: break;
+		}
+		r->params[n++] = p;
+	}
+}
+
+static const char *perm(const ep_resdef *d, const char *what)
+{
+	return keep("%s.%s", d->name, what);
+}
+
+static void resource_routes(const ep_resdef *d, size_t body_max)
+{
+	const char *coll = keep("/api/v1/%s", d->name);
+	const char *item = keep("/api/v1/%s/{id}", d->name);
+	ep_route *r = add(EP_GET, coll, ep_api_list, perm(d, "read"), d->name, keep("List %s", d->doc));
+	list_params(r, d);
+	r = add(EP_POST, coll, ep_api_create, perm(d, "write"), d->name, keep("Create a %s", d->singular));
+	r->body_max = body_max;
+	add(EP_GET, item, ep_api_get, perm(d, "read"), d->name, keep("Read a %s", d->singular));
+	r = add(EP_PATCH, item, ep_api_update, perm(d, "write"), d->name,
+		keep("Change a %s (If-Match: its version)", d->singular));
+	r->body_max = body_max;
+	add(EP_DELETE, item, ep_api_delete, perm(d, "write"), d->name,
+	    keep("%s a %s (If-Match: its version)", d->archive ? "Archive" : "Delete", d->singular));
+}
+
+static void nested(const char *parent, const char *child, const char *bind, size_t body_max)
+{
+	const ep_resdef *d = ep_resdef_find(child);
+	const char *path = keep("/api/v1/%s/{id}/%s", parent, child);
+	ep_route *r = add(EP_GET, path, ep_api_list, perm(d, "read"), child,
+			  keep("List the %s of one of the %s", child, parent));
+	r->bind = bind;
+	list_params(r, d);
+	if (body_max) {
+		r = add(EP_POST, path, ep_api_create, perm(d, "write"), child, keep("Create a %s in one of the %s", d->singular, parent));
+		r->bind = bind;
+		r->body_max = body_max;
+	}
+}
+
+void ep_router_init_with(size_t body_max)
+{
+	nroutes = 0;
+	pool_used = 0;
+	nsorts = 0;
+	add(EP_GET, "/healthz", ep_http_healthz, "public", NULL, "Liveness and database check");
+	add(EP_GET, "/metrics", ep_http_metrics, "metrics.read", NULL, "Prometheus metrics");
+	add(EP_GET, "/api/v1/openapi.json", ep_http_openapi, "public", NULL, "This API, described in OpenAPI 3.1");
+	size_t n;
+	const ep_resdef *defs = ep_resdefs(&n);
+	for (size_t i = 0; i < n; i++)
+		resource_routes(&defs[i], body_max);
+	nested("cycles", "priorities", "cycle_id", body_max);
+	nested("cycles", "shared-goals", "cycle_id", body_max);
+	nested("cycles", "reporting-rounds", "cycle_id", 0);
+	nested("cycles", "jads", "cycle_id", 0);
+	nested("priorities", "goals", "priority_id", body_max);
+	nested("priorities", "oaps", "priority_id", 0);
+	nested("oaps", "sections", "oap_id", body_max);
+	nested("oaps", "actions", "oap_id", body_max);
+	nested("actions", "kpis", "action_id", 0);
+	nested("documents", "documents", "parent_id", 0);
+	ep_route *r = add(EP_POST, "/api/v1/oaps/{id}/transitions", ep_api_transition, "oaps.transition", "oaps",
+			  "Move an OAP through its workflow: {\"to\": STATE}");
+	r->body_max = 1024;
+	r = add(EP_POST, "/api/v1/actions/{id}/transitions", ep_api_transition, "actions.transition", "actions",
+		"Move an operational action through its workflow: {\"to\": STATE}");
+	r->body_max = 1024;
+	struct {
+		unsigned m;
+		const char *path;
+		ep_handler h;
+		const char *summary;
+	} links[] = {
+		{EP_POST, "/api/v1/actions/{id}/leaders", ep_api_leader_add, "Add the Action Leader or a Co-Action Leader: {\"org_id\", \"role\"}"},
+		{EP_PATCH, "/api/v1/actions/{id}/leaders/{org_id}", ep_api_leader_set, "Change a leader's role: {\"role\"}"},
+		{EP_DELETE, "/api/v1/actions/{id}/leaders/{org_id}", ep_api_leader_remove, "Remove a leader"},
+		{EP_POST, "/api/v1/actions/{id}/participants", ep_api_participant_add, "Add a participant: {\"org_id\", \"status\"}"},
+		{EP_PATCH, "/api/v1/actions/{id}/participants/{org_id}", ep_api_participant_set, "Change a participation status: {\"status\"}"},
+		{EP_DELETE, "/api/v1/actions/{id}/participants/{org_id}", ep_api_participant_remove, "Remove a participant"},
+		{EP_POST, "/api/v1/actions/{id}/goals", ep_api_goal_link_add, "Link a strategic goal: {\"goal_id\"}"},
+		{EP_DELETE, "/api/v1/actions/{id}/goals/{goal_id}", ep_api_goal_link_remove, "Unlink a strategic goal"},
+		{EP_POST, "/api/v1/actions/{id}/cross-references", ep_api_xref_add, "Cross-reference another action: {\"action_id\", \"note\"}"},
+		{EP_PATCH, "/api/v1/actions/{id}/cross-references/{action_id}", ep_api_xref_set, "Change a cross-reference's note: {\"note\"}"},
+		{EP_DELETE, "/api/v1/actions/{id}/cross-references/{action_id}", ep_api_xref_remove, "Remove a cross-reference"},
+	};
+	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+		r = add(links[i].m, links[i].path, links[i].h, "actions.write", "actions", links[i].summary);
+		if (links[i].m != EP_DELETE)
+			r->body_max = 64 * 1024;
+	}
+	add(EP_GET, "/api/v1/actions/{id}/referenced-by", ep_api_referenced_by, "actions.read", NULL,
+	    "The actions that cross-reference this one");
+}
+
+void ep_router_init(void)
+{
+	ep_router_init_with(1 << 20);
+}
+
+const ep_route *ep_routes(size_t *n)
+{
+	*n = nroutes;
+	return table;
+}

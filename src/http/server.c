@@ -1,0 +1,600 @@
+/*
+ * The libmicrohttpd glue (see http.h). A request passes through, in order: the URI log
+ * callback (its context and start time), the header checks of the first access-handler call
+ * (request-line length, route, method, query, content type, declared body size), the body
+ * chunks (capped), and the final call (JSON body parsing with a nesting limit, the handler,
+ * the JSON view). Whatever fails, the answer is a JSON error with the security headers, and
+ * nothing reaches a handler.
+ */
+#include "http/http.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/log.h"
+#include "core/num.h"
+#include "core/str.h"
+#include "core/time.h"
+#include "http/router.h"
+#include "core/banned.h"
+
+#define JSON_DEPTH_MAX 64
+
+static const ep_config *g_cfg;
+static atomic_int g_inflight;
+
+/* Database connections, one per worker thread, closed when the server stops. */
+static pthread_mutex_t dbs_lock = PTHREAD_MUTEX_INITIALIZER;
+static ep_db *dbs[512];
+static size_t ndbs;
+static _Thread_local ep_db *tl_db;
+
+static ep_db *worker_db(ep_err *err)
+{
+	if (tl_db)
+		return tl_db;
+	ep_db_opts opts = {.create = false, .busy_timeout_ms = g_cfg->busy_timeout_ms};
+	ep_db *db;
+	if (ep_db_open(g_cfg->db, &opts, &db, err) != EP_OK)
+		return NULL;
+	pthread_mutex_lock(&dbs_lock);
+	if (ndbs < sizeof dbs / sizeof dbs[0])
+		dbs[ndbs++] = db;
+	pthread_mutex_unlock(&dbs_lock);
+	tl_db = db;
+	return db;
+}
+
+struct conn {
+	ep_arena *arena;
+	char *uri;     /* the raw request target, with its query */
+	double start;  /* monotonic seconds */
+	int stage;     /* 0: headers not seen yet; 1: receiving the body */
+	ep_buf body;
+	bool too_large;
+	int early;     /* an error decided from the headers: its status */
+	ep_err early_err;
+	unsigned allow;
+	ep_req req;
+	char rid[17];
+};
+
+static double now_mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	(void)cls;
+	(void)c;
+	struct conn *k = calloc(1, sizeof *k);
+	if (!k)
+		return NULL;
+	k->arena = ep_arena_new(0);
+	k->uri = k->arena ? ep_arena_strdup(k->arena, uri) : NULL;
+	k->start = now_mono();
+	unsigned char rnd[8];
+	randombytes_buf(rnd, sizeof rnd);
+	sodium_bin2hex(k->rid, sizeof k->rid, rnd, sizeof rnd);
+	ep_buf_init(&k->body, 1);
+	atomic_fetch_add(&g_inflight, 1);
+	ep_http_metrics_inflight(1);
+	return k;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls, enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)c;
+	(void)toe;
+	struct conn *k = *req_cls;
+	if (!k)
+		return;
+	ep_buf_release(&k->body);
+	ep_arena_free(k->arena);
+	free(k);
+	*req_cls = NULL;
+	atomic_fetch_sub(&g_inflight, 1);
+	ep_http_metrics_inflight(-1);
+}
+
+static int http_status(ep_status s, const ep_resp *resp)
+{
+	if (resp->status && s == EP_OK)
+		return resp->status;
+	switch (s) {
+	case EP_OK: return 200;
+	case EP_E_INVALID:
+		if (strcmp(resp->err.field, "If-Match") == 0 && strstr(resp->err.msg, "send the version"))
+			return 428;
+		return ep_errs_count(&resp->problems) ? 422 : 400;
+	case EP_E_NOTFOUND: return 404;
+	case EP_E_DENIED: return 403;
+	case EP_E_CONFLICT: return strcmp(resp->err.field, "version") == 0 ? 412 : 409;
+	case EP_E_LIMIT: return 413;
+	case EP_E_INTERNAL: return 500;
+	}
+	return 500;
+}
+
+static const char *code_for(int status)
+{
+	switch (status) {
+	case 400: return "bad_request";
+	case 403: return "forbidden";
+	case 404: return "not_found";
+	case 405: return "method_not_allowed";
+	case 409: return "conflict";
+	case 412: return "precondition_failed";
+	case 413: return "payload_too_large";
+	case 414: return "uri_too_long";
+	case 415: return "unsupported_media_type";
+	case 422: return "invalid";
+	case 428: return "precondition_required";
+	case 431: return "headers_too_large";
+	case 503: return "unavailable";
+	default: return "internal";
+	}
+}
+
+static json_t *error_json(int status, const ep_err *err, const ep_errs *problems)
+{
+	json_t *e = json_object();
+	json_object_set_new(e, "code", json_string(code_for(status)));
+	const char *msg = err->msg[0] ? err->msg : NULL;
+	char summary[128];
+	if (!msg && problems && ep_errs_count(problems)) {
+		snprintf(summary, sizeof summary, "%zu problem%s with the request", ep_errs_count(problems),
+			 ep_errs_count(problems) == 1 ? "" : "s");
+		msg = problems->n == 1 ? problems->items[0].msg : summary;
+	}
+	json_object_set_new(e, "message", json_string(msg ? msg : "the request failed"));
+	const char *field = err->field[0] ? err->field : (problems && problems->n ? problems->items[0].path : NULL);
+	json_object_set_new(e, "field", field ? json_string(field) : json_null());
+	if (problems && problems->n) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < problems->n; i++) {
+			json_t *p = json_object();
+			json_object_set_new(p, "field", json_string(problems->items[i].path));
+			json_object_set_new(p, "message", json_string(problems->items[i].msg));
+			json_array_append_new(arr, p);
+		}
+		json_object_set_new(e, "problems", arr);
+	}
+	json_t *root = json_object();
+	json_object_set_new(root, "error", e);
+	return root;
+}
+
+static void security_headers(struct MHD_Response *r)
+{
+	MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+}
+
+static void access_log(struct MHD_Connection *c, const struct conn *k, const char *method, int status, size_t bytes,
+		       double secs)
+{
+	char ts[EP_TIMESTAMP_LEN], addr[64] = "-";
+	ep_time_format(ep_time_now(), ts);
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr) {
+		if (ci->client_addr->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, addr, sizeof addr);
+		else if (ci->client_addr->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, addr, sizeof addr);
+	}
+	char line[1200];
+	int n = snprintf(line, sizeof line, "%s %s %s %.600s %d %zu %.3fms %s\n", ts, addr, method,
+			 k && k->uri ? k->uri : "-", status, bytes, secs * 1000.0, k ? k->rid : "-");
+	if (n > 0) {
+		ssize_t w = write(STDOUT_FILENO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+		(void)w;
+	}
+}
+
+static enum MHD_Result respond(struct MHD_Connection *c, struct conn *k, const char *method, int status,
+			       json_t *data, const ep_resp *resp)
+{
+	char *body = NULL;
+	size_t len = 0;
+	const char *ctype = "application/json; charset=utf-8";
+	if (resp && resp->text) {
+		body = resp->text;
+		len = strlen(body);
+		ctype = resp->content_type ? resp->content_type : "text/plain; charset=utf-8";
+	} else if (data && status != 204) {
+		body = json_dumps(data, JSON_COMPACT | JSON_ENCODE_ANY);
+		if (body) {
+			len = strlen(body);
+		}
+	}
+	if (!body)
+		body = calloc(1, 1);
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(body);
+		return MHD_NO;
+	}
+	security_headers(r);
+	if (status != 204)
+		MHD_add_response_header(r, "Content-Type", ctype);
+	if (k)
+		MHD_add_response_header(r, "X-Request-Id", k->rid);
+	if (resp && resp->version > 0) {
+		char etag[32];
+		snprintf(etag, sizeof etag, "\"%lld\"", (long long)resp->version);
+		MHD_add_response_header(r, "ETag", etag);
+	}
+	if (resp && resp->location[0])
+		MHD_add_response_header(r, "Location", resp->location);
+	if (status == 405 && k) {
+		char allow[64];
+		ep_methods_text(k->allow, allow, sizeof allow);
+		MHD_add_response_header(r, "Allow", allow);
+	}
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
+	MHD_destroy_response(r);
+	double secs = k ? now_mono() - k->start : 0;
+	access_log(c, k, method, status, len, secs);
+	ep_http_metrics_count(k && k->req.route ? k->req.route->tag : -1, status, secs);
+	return ret;
+}
+
+static enum MHD_Result respond_error(struct MHD_Connection *c, struct conn *k, const char *method, int status,
+				     const ep_err *err)
+{
+	json_t *e = error_json(status, err, NULL);
+	enum MHD_Result r = respond(c, k, method, status, e, NULL);
+	json_decref(e);
+	return r;
+}
+
+/* The deepest nesting of arrays and objects in a JSON text (strings skipped). */
+static int json_depth(const char *s, size_t n)
+{
+	int depth = 0, max = 0;
+	bool in_str = false;
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+		if (in_str) {
+			if (ch == '\\')
+				i++;
+			else if (ch == '"')
+				in_str = false;
+		} else if (ch == '"') {
+			in_str = true;
+		} else if (ch == '[' || ch == '{') {
+			if (++depth > max)
+				max = depth;
+		} else if (ch == ']' || ch == '}') {
+			depth--;
+		}
+	}
+	return max;
+}
+
+static bool is_json_type(const char *ct)
+{
+	if (!ct)
+		return false;
+	ep_sv v = ep_sv_from(ct), head;
+	ep_sv rest = ep_sv_cut(v, ';', &head);
+	head = ep_sv_trim(head);
+	if (head.n != 16 || strncasecmp(head.p, "application/json", 16) != 0)
+		return false;
+	if (!rest.p)
+		return true;
+	rest = ep_sv_trim(rest);
+	return rest.n == 13 && strncasecmp(rest.p, "charset=utf-8", 13) == 0;
+}
+
+/* The first call: everything that can be decided from the request line and headers. */
+static void check_headers(struct MHD_Connection *c, struct conn *k, const char *url, const char *method)
+{
+	ep_err *err = &k->early_err;
+	if ((int64_t)strlen(k->uri) > g_cfg->max_url_bytes) {
+		k->early = 414;
+		ep_err_set(err, EP_E_LIMIT, NULL, "the request target is longer than %lld bytes",
+			   (long long)g_cfg->max_url_bytes);
+		return;
+	}
+	ep_method m = ep_method_parse(method);
+	ep_req *req = &k->req;
+	req->arena = k->arena;
+	req->cfg = g_cfg;
+	req->rules.max_class = g_cfg->max_classification;
+	req->method = m;
+	req->path = url;
+	req->request_id = k->rid;
+	const ep_route *route = NULL;
+	ep_match mt = m ? ep_router_match(m, url, &route, req->ids, &req->nids, &k->allow) : EP_MATCH_NOMETHOD;
+	if (!m) {
+		/* A method empact does not serve at all: 405 where the path exists, else 404. */
+		const ep_route *r2;
+		int64_t ids[EP_MAX_PATH_IDS];
+		size_t nids;
+		mt = ep_router_match(EP_GET, url, &r2, ids, &nids, &k->allow);
+		if (mt == EP_MATCH_OK) {
+			k->allow = 0;
+			ep_router_match((ep_method)0x40, url, &r2, ids, &nids, &k->allow);
+			mt = EP_MATCH_NOMETHOD;
+		}
+	}
+	if (mt == EP_MATCH_NOPATH) {
+		k->early = 404;
+		ep_err_set(err, EP_E_NOTFOUND, NULL, "there is nothing at %.200s", url);
+		return;
+	}
+	if (mt == EP_MATCH_NOMETHOD) {
+		char allow[64];
+		ep_methods_text(k->allow, allow, sizeof allow);
+		k->early = 405;
+		ep_err_set(err, EP_E_INVALID, NULL, "%.16s is not allowed here; allowed: %s", method, allow);
+		return;
+	}
+	req->route = route;
+	const char *q = strchr(k->uri, '?');
+	if (q && ep_query_parse(q + 1, strlen(q + 1), k->arena, &req->query, err) != EP_OK) {
+		k->early = 400;
+		return;
+	}
+	if (ep_router_check_query(route, &req->query, err) != EP_OK) {
+		k->early = 400;
+		return;
+	}
+	req->if_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-Match");
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	int64_t length = 0;
+	if (cl && ep_parse_i64z(cl, 0, INT64_MAX, &length) != EP_OK) {
+		k->early = 400;
+		ep_err_set(err, EP_E_INVALID, "Content-Length", "Content-Length is not a number");
+		return;
+	}
+	bool has_body = length > 0 || te;
+	if (has_body && route->body_max == 0) {
+		k->early = 400;
+		ep_err_set(err, EP_E_INVALID, "body", "%s %s takes no body", method, route->pattern);
+		return;
+	}
+	if (has_body && !is_json_type(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+		k->early = 415;
+		ep_err_set(err, EP_E_INVALID, "Content-Type", "send the body as application/json (UTF-8)");
+		return;
+	}
+	size_t max = route->body_max < (size_t)g_cfg->max_body_bytes ? route->body_max : (size_t)g_cfg->max_body_bytes;
+	if (length > (int64_t)max) {
+		k->early = 413;
+		ep_err_set(err, EP_E_LIMIT, "body", "the body is %lld bytes, more than the %zu this request accepts",
+			   (long long)length, max);
+		return;
+	}
+	ep_buf_init(&k->body, max ? max : 1);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+				  const char *version, const char *upload_data, size_t *upload_data_size, void **req_cls)
+{
+	(void)cls;
+	(void)version;
+	struct conn *k = *req_cls;
+	if (!k || !k->arena || !k->uri)
+		return MHD_NO; /* out of memory: drop the connection */
+	if (k->stage == 0) {
+		k->stage = 1;
+		check_headers(c, k, url, method);
+		if (k->early && k->early != 413)
+			return respond_error(c, k, method, k->early, &k->early_err);
+		if (k->early == 413)
+			return respond_error(c, k, method, 413, &k->early_err);
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (!k->too_large && ep_buf_append(&k->body, upload_data, *upload_data_size) != EP_OK)
+			k->too_large = true;
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	ep_log_set_request_id(k->rid);
+	ep_req *req = &k->req;
+	ep_resp resp;
+	memset(&resp, 0, sizeof resp);
+	ep_errs_init(&resp.problems);
+	ep_status s = EP_OK;
+	int status;
+	json_t *body = NULL;
+	if (k->too_large) {
+		ep_err_set(&resp.err, EP_E_LIMIT, "body", "the body is larger than the %zu bytes this request accepts",
+			   k->body.max);
+		s = EP_E_LIMIT;
+	} else if (k->body.len) {
+		json_error_t jerr;
+		if (json_depth(k->body.data, k->body.len) > JSON_DEPTH_MAX) {
+			s = ep_err_set(&resp.err, EP_E_INVALID, "body", "the JSON body is nested deeper than %d levels",
+				       JSON_DEPTH_MAX);
+		} else if (!(body = json_loadb(k->body.data, k->body.len, JSON_REJECT_DUPLICATES, &jerr))) {
+			s = ep_err_set(&resp.err, EP_E_INVALID, "body", "the body is not valid JSON at line %d, column %d: %s",
+				       jerr.line, jerr.column, jerr.text);
+		} else if (!json_is_object(body)) {
+			s = ep_err_set(&resp.err, EP_E_INVALID, "body", "the body must be a JSON object");
+		}
+	}
+	if (s == EP_OK) {
+		req->body = body;
+		req->db = worker_db(&resp.err);
+		if (!req->db)
+			s = EP_E_INTERNAL;
+		else
+			s = req->route->handler(req, &resp);
+	}
+	status = http_status(s, &resp);
+	enum MHD_Result r;
+	if (s == EP_OK) {
+		r = respond(c, k, method, status, resp.data, &resp);
+	} else {
+		if (status >= 500)
+			ep_error("%s %s: %s", method, url, resp.err.msg);
+		json_t *e = error_json(status, &resp.err, &resp.problems);
+		r = respond(c, k, method, status, e, NULL);
+		json_decref(e);
+		free(resp.text);
+	}
+	json_decref(resp.data);
+	json_decref(body);
+	ep_errs_release(&resp.problems);
+	ep_log_set_request_id(NULL);
+	return r;
+}
+
+/* ---- the handlers of the server itself ---- */
+
+ep_status ep_http_healthz(ep_req *req, ep_resp *resp)
+{
+	ep_err err;
+	int version = 0;
+	json_t *o = json_object();
+	if (ep_db_schema_version(req->db, &version, &err) != EP_OK) {
+		json_decref(o);
+		resp->status = 503;
+		return ep_err_set(&resp->err, EP_E_INTERNAL, "database", "the database does not answer: %s", err.msg);
+	}
+	json_object_set_new(o, "status", json_string("ok"));
+	json_object_set_new(o, "database", json_string("ok"));
+	json_object_set_new(o, "schema", json_integer(version));
+	return ep_resp_json(resp, o);
+}
+
+ep_status ep_http_openapi(ep_req *req, ep_resp *resp)
+{
+	(void)req;
+	return ep_resp_json(resp, ep_http_openapi_doc());
+}
+
+/* ---- start and stop ---- */
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	char msg[512];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	size_t n = strlen(msg);
+	if (n && msg[n - 1] == '\n')
+		msg[n - 1] = '\0';
+	ep_debug("libmicrohttpd: %s", msg);
+}
+
+int ep_http_serve(const ep_config *cfg)
+{
+	g_cfg = cfg;
+	if (sodium_init() < 0) {
+		ep_error("libsodium could not start");
+		return 1;
+	}
+	ep_router_init_with((size_t)cfg->max_body_bytes);
+	char host[256];
+	int port;
+	if (ep_config_parse_listen(cfg->listen, host, sizeof host, &port) != EP_OK) {
+		ep_error("listen: '%s' is not ADDR:PORT", cfg->listen);
+		return 1;
+	}
+	/* Check the database once before accepting anyone. */
+	ep_err err;
+	ep_db *probe;
+	ep_db_opts opts = {.create = false, .busy_timeout_ms = cfg->busy_timeout_ms};
+	if (ep_db_open(cfg->db, &opts, &probe, &err) != EP_OK || ep_db_require_current(probe, &err) != EP_OK) {
+		ep_error("%s", err.msg);
+		return 1;
+	}
+	ep_db_close(probe);
+
+	struct sockaddr_in sa4;
+	struct sockaddr_in6 sa6;
+	struct sockaddr *sa;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	memset(&sa4, 0, sizeof sa4);
+	memset(&sa6, 0, sizeof sa6);
+	if (strcmp(host, "localhost") == 0)
+		snprintf(host, sizeof host, "127.0.0.1");
+	if (inet_pton(AF_INET, host, &sa4.sin_addr) == 1) {
+		sa4.sin_family = AF_INET;
+		sa4.sin_port = htons((uint16_t)port);
+		sa = (struct sockaddr *)&sa4;
+	} else if (inet_pton(AF_INET6, host, &sa6.sin6_addr) == 1) {
+		sa6.sin6_family = AF_INET6;
+		sa6.sin6_port = htons((uint16_t)port);
+		sa = (struct sockaddr *)&sa6;
+		flags |= MHD_USE_IPv6;
+	} else {
+		ep_error("listen: '%s' is not a numeric IPv4 or IPv6 address (or localhost)", host);
+		return 1;
+	}
+	unsigned threads = cfg->threads > 0 ? (unsigned)cfg->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	if (threads < 1)
+		threads = 1;
+	/* Connections are limited below the file-descriptor limit, so that hundreds of idle
+	 * connections cannot starve the database and the log of descriptors. */
+	struct rlimit rl;
+	unsigned conn_limit = 1000;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur > 128 && rl.rlim_cur - 64 < conn_limit)
+		conn_limit = (unsigned)(rl.rlim_cur - 64);
+
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct MHD_Daemon *d = MHD_start_daemon(
+		flags, (uint16_t)port, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, sa,
+		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->conn_timeout_s,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->max_header_bytes + 4096, MHD_OPTION_CONNECTION_LIMIT,
+		conn_limit, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
+	if (!d) {
+		ep_error("cannot listen on %s (in use, or not an address of this machine?)", cfg->listen);
+		return 1;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	printf("empact: serving %s on http://%s%s%s:%u/ with %u threads\n", cfg->db, sa == (struct sockaddr *)&sa6 ? "[" : "",
+	       host, sa == (struct sockaddr *)&sa6 ? "]" : "", info ? info->port : (unsigned)port, threads);
+	fflush(stdout);
+
+	int sig = 0;
+	sigwait(&set, &sig);
+	ep_info("%s received: no new connections; finishing %d request(s) in flight", sig == SIGTERM ? "SIGTERM" : "SIGINT",
+		atomic_load(&g_inflight));
+	MHD_socket lsock = MHD_quiesce_daemon(d);
+	if (lsock != MHD_INVALID_SOCKET)
+		close(lsock);
+	for (int i = 0; i < 100 && atomic_load(&g_inflight) > 0; i++)
+		usleep(100 * 1000);
+	MHD_stop_daemon(d);
+	pthread_mutex_lock(&dbs_lock);
+	for (size_t i = 0; i < ndbs; i++)
+		ep_db_close(dbs[i]);
+	ndbs = 0;
+	pthread_mutex_unlock(&dbs_lock);
+	printf("empact: stopped\n");
+	fflush(stdout);
+	return 0;
+}
