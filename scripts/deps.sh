@@ -14,6 +14,12 @@ packages=(
 	libcmocka-dev
 	clang libclang-rt-14-dev
 )
+# End-to-end and browser tests run on Node.js (node --test).
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+# The benchmarks compare against nginx serving the same bytes, loaded by wrk.
+if [ "${1:-}" = "--bench" ]; then
+	packages+=(wrk nginx-light time)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

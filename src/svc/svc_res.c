@@ -609,7 +609,7 @@ ep_status ep_svc_res_transition(ep_db *db, const ep_resdef *d, int64_t id, int64
 			used += (size_t)w;
 	}
 	if (!ok)
-		return ep_err_set(err, EP_E_CONFLICT, "to", "a %s that is %s cannot move to %.64s; allowed: %s", d->singular,
+		return ep_err_set(err, EP_E_CONFLICT, "to", "the %s is %s and cannot move to %.64s; allowed: %s", d->singular,
 				  state, to, used ? list : "none (it is final)");
 	if ((s = ep_db_begin(db, err)) != EP_OK)
 		return s;
