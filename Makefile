@@ -2,7 +2,7 @@
 # both install what is missing first (scripts/deps.sh).
 #
 #   make            build build/empact
-#   make run        deps, build, create the demo database if there is none, serve it
+#   make run        deps, build, create the demo database if there is none, serve it on 127.0.0.1:8080
 #   make test       deps, build, run every test; SANITIZE=1 for an ASan+UBSan build
 #   make fuzz       build the libFuzzer targets and run each for FUZZ_SECONDS
 #   make bench      run the benchmarks in bench/
@@ -95,7 +95,7 @@ test-only: tests-build
 
 run: deps all
 	@test -f empact.db || $(BUILD)/empact --db empact.db init --demo
-	$(BUILD)/empact --db empact.db show
+	$(BUILD)/empact --db empact.db serve
 
 # libFuzzer targets need clang; they link the library sources built again with coverage.
 FUZZ_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -g -O1 -Isrc -Ibuild/fuzz/gen \

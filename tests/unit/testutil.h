@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <stdbool.h>
 #include <cmocka.h>
 
 /* A fresh path for a temporary database under $TMPDIR (or /tmp); the file does not exist. */
