@@ -923,10 +923,9 @@ static void walk_action(struct ld *ld, json_t *o, const char *path, const struct
 		org_ref(ld, leader, path, "leader");
 		if (predecessor) {
 			struct ref r;
-			if (action_ref(ld, predecessor, &r, path, "predecessor") &&
-			    (r.year > oc->oap->first_year ||
-			     (r.year == oc->oap->first_year && strcmp(r.prio, oc->prio) == 0 &&
-			      strcmp(r.cycle, oc->cycle) == 0)))
+			/* A continued action is carried into the next OAP, so its predecessor is in an OAP
+			 * that starts earlier. */
+			if (action_ref(ld, predecessor, &r, path, "predecessor") && r.year >= oc->oap->first_year)
 				badref(ld, path, "predecessor", "'%.80s' is not in an earlier OAP", predecessor);
 		}
 	} else if (ld->pass == P_WRITE && writing(ld)) {
@@ -1144,6 +1143,93 @@ static void doc_key(char *out, size_t n, const char *number, const char *suffix)
 	fmt(out, n, "%s%s%s", number, suffix && suffix[0] ? " " : "", suffix ? suffix : "");
 }
 
+/*
+ * A parent document found in the database rather than in the file is filed like one of the
+ * file's (its date, the OAP it carries, whether it is an EXT), with which of its passages and of
+ * its OAP's sections hold their text, so that an EXT document of it gets the same checks (date,
+ * number, targets of the redaction map, nothing released whose text empact does not hold) as
+ * one whose parent is in the same file. Done in REFS, where those checks run.
+ */
+struct dbparent {
+	struct ld *ld;
+	int64_t id, oap_id;
+	const char *pkey; /* the parent reference as written: the passages' key prefix */
+	struct fdoc f;
+	bool found;
+};
+
+static char *ld_strdup(struct ld *ld, const char *s)
+{
+	char *d = s ? ep_arena_strdup(ld->arena, s) : NULL;
+	if (s && !d)
+		oom(ld);
+	return d;
+}
+
+static int dbparent_doc(void *ctx, const ep_document_row *r)
+{
+	struct dbparent *p = ctx;
+	if (r->doc.id != p->id)
+		return 0;
+	p->found = true;
+	p->oap_id = r->doc.oap_id;
+	p->f.date = ld_strdup(p->ld, r->doc.date);
+	p->f.ext = r->doc.suffix && strncmp(r->doc.suffix, "EXT ", 4) == 0;
+	if (r->oap_cycle && r->oap_priority) {
+		char key[KEY_MAX_LEN];
+		oap_key(key, sizeof key, r->oap_cycle, r->oap_priority, r->oap_first_year, r->oap_revision);
+		p->f.oap = ld_strdup(p->ld, key);
+	}
+	return 0;
+}
+
+static int dbparent_passage(void *ctx, const ep_passage *ps)
+{
+	struct dbparent *p = ctx;
+	char key[KEY_MAX_LEN];
+	fmt(key, sizeof key, "%s#%s", p->pkey, ps->key);
+	put(p->ld, &p->ld->passages, key, ps->text ? 1 : 2);
+	return 0;
+}
+
+static int dbparent_section(void *ctx, const ep_section *s)
+{
+	struct dbparent *p = ctx;
+	char key[KEY_MAX_LEN];
+	fmt(key, sizeof key, "%s#%s", p->f.oap, s->number);
+	put(p->ld, &p->ld->sections, key, s->text ? 1 : 2);
+	return 0;
+}
+
+static void file_db_parent(struct ld *ld, const char *pkey, int64_t id, const char *path)
+{
+	struct dbparent p = {.ld = ld, .id = id, .pkey = pkey};
+	ep_err e;
+	ep_status s = ep_db_documents_each(ld->db, 0, dbparent_doc, &p, &e);
+	if (s == EP_OK && p.found)
+		s = ep_db_passages_each(ld->db, id, dbparent_passage, &p, &e);
+	if (s == EP_OK && p.found && p.oap_id > 0 && p.f.oap)
+		s = ep_db_sections_each(ld->db, p.oap_id, dbparent_section, &p, &e);
+	if (s != EP_OK) {
+		ep_errs_add(ld->errs, s, path, "%s", e.msg);
+		return;
+	}
+	if (!p.found)
+		return;
+	if (ld->nfdocs == ld->capfdocs) {
+		size_t cap = ld->capfdocs ? ld->capfdocs * 2 : 8;
+		struct fdoc *nd = realloc(ld->fdocs, cap * sizeof *nd);
+		if (!nd) {
+			oom(ld);
+			return;
+		}
+		ld->fdocs = nd;
+		ld->capfdocs = cap;
+	}
+	ld->fdocs[ld->nfdocs] = p.f;
+	put(ld, &ld->doc_idx, pkey, (int64_t)ld->nfdocs++);
+}
+
 /* A parent reference "NUMBER" or "NUMBER SUFFIX" as the map key it is filed under. */
 static void walk_passages(struct ld *ld, json_t *o, const char *path, const char *dkey, const ep_document *d,
 			  int64_t doc_id)
@@ -1338,11 +1424,15 @@ static void walk_document(struct ld *ld, json_t *o, const char *path, int wave)
 					memcpy(num, parent, nlen);
 					num[nlen] = '\0';
 				}
-				if (ep_db_document_id(ld->db, num, sp ? sp + 1 : "", &parent_id, NULL) == EP_OK)
+				if (ep_db_document_id(ld->db, num, sp ? sp + 1 : "", &parent_id, NULL) == EP_OK) {
 					put(ld, &ld->docs, pkey, parent_id);
-				else
+					if (ld->pass == P_REFS)
+						file_db_parent(ld, pkey, parent_id, path);
+				} else {
 					badref(ld, path, "parent", "no document '%.64s' in the file or the database", parent);
-			} else if (ld->pass == P_REFS && ep_map_get(&ld->doc_idx, pkey, &idx)) {
+				}
+			}
+			if (ld->pass == P_REFS && ep_map_get(&ld->doc_idx, pkey, &idx)) {
 				const struct fdoc *pf = &ld->fdocs[idx];
 				if (pf->ext)
 					badref(ld, path, "parent", "'%.64s' is itself an EXT document", parent);
