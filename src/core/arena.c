@@ -62,7 +62,9 @@ void *ep_arena_alloc(ep_arena *a, size_t n)
 {
 	if (n == 0)
 		n = 1;
-	if (n > SIZE_MAX - ALIGN)
+	/* Room for the rounding and for the header of a block of its own, so that neither the
+	 * rounded size nor the block size can wrap around. */
+	if (n > SIZE_MAX - ALIGN - sizeof(struct block))
 		return NULL;
 	size_t rounded = (n + ALIGN - 1) & ~(ALIGN - 1);
 	if (a->max && (rounded > a->max || a->used > a->max - rounded))

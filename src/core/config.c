@@ -5,7 +5,10 @@
  */
 #include "core/config.h"
 
+#include <arpa/inet.h>
 #include <ini.h>
+#include <netinet/in.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,6 +204,51 @@ void ep_config_load_file(ep_config *cfg, const char *path, ep_errs *errs)
 	free(text);
 }
 
+/*
+ * inih is built with multi-line values: an indented line after a setting is more of that
+ * setting's value, so in an indented file "  threads = 4" under "  db = x.db" would set db to
+ * "threads = 4" without a word. empact values are one line each, so such a line is refused.
+ * This follows inih's reading of a line: blank lines and comments change nothing, a [section]
+ * ends the setting before it, a line with '=' or ':' is a setting.
+ */
+static bool continues_value(const char *l, size_t len, bool first_line, bool *after_setting)
+{
+	if (first_line && len >= 3 && memcmp(l, "\xEF\xBB\xBF", 3) == 0) {
+		l += 3;
+		len -= 3;
+	}
+	ep_sv t = ep_sv_trim(ep_sv_make(l, len));
+	if (t.n == 0 || t.p[0] == ';' || t.p[0] == '#')
+		return false;
+	if (*after_setting && t.p > l)
+		return true;
+	if (t.p[0] == '[') {
+		if (memchr(t.p, ']', t.n))
+			*after_setting = false;
+	} else if (memchr(t.p, '=', t.n) || memchr(t.p, ':', t.n)) {
+		*after_setting = true;
+	}
+	return false;
+}
+
+/* inih reads a line and its newline into 200 bytes, so a line of exactly INI_LINE_MAX bytes
+ * reaches it in two reads (the text, then the newline alone), which it counts as two lines.
+ * This maps inih's number of a line back to the line of the file. */
+static int file_line(const char *text, size_t n, int inih_line)
+{
+	int line = 1, counted = 0;
+	for (size_t i = 0, start = 0; i < n; i++) {
+		if (text[i] != '\n')
+			continue;
+		counted += i - start == INI_LINE_MAX ? 2 : 1;
+		if (counted >= inih_line)
+			return line;
+		line++;
+		start = i + 1;
+	}
+	return line;
+}
+
 void ep_config_parse_text(ep_config *cfg, const char *path, char *text, size_t n, ep_errs *errs)
 {
 	if (n > INI_FILE_MAX) {
@@ -213,12 +261,20 @@ void ep_config_parse_text(ep_config *cfg, const char *path, char *text, size_t n
 		return;
 	}
 	int line = 1, bad = 0;
+	bool after_setting = false;
 	for (size_t i = 0, start = 0; i <= n; i++) {
 		if (i == n || text[i] == '\n') {
 			if (i - start > INI_LINE_MAX) {
 				char origin[EP_CONFIG_STR_MAX + 32];
 				snprintf(origin, sizeof origin, "%s:%d", path, line);
 				ep_errs_add(errs, EP_E_INVALID, origin, "line longer than %d bytes", INI_LINE_MAX);
+				bad = 1;
+			} else if (continues_value(text + start, i - start, line == 1, &after_setting)) {
+				char origin[EP_CONFIG_STR_MAX + 32];
+				snprintf(origin, sizeof origin, "%s:%d", path, line);
+				ep_errs_add(errs, EP_E_INVALID, origin,
+					    "indented line: it would continue the value of the setting above; start each "
+					    "setting at the beginning of its line");
 				bad = 1;
 			}
 			start = i + 1;
@@ -231,7 +287,7 @@ void ep_config_parse_text(ep_config *cfg, const char *path, char *text, size_t n
 	int rc = ini_parse_string(text, on_ini, &c);
 	if (rc > 0) {
 		char origin[EP_CONFIG_STR_MAX + 32];
-		snprintf(origin, sizeof origin, "%s:%d", path, rc);
+		snprintf(origin, sizeof origin, "%s:%d", path, file_line(text, n, rc));
 		ep_errs_add(errs, EP_E_INVALID, origin, "not a setting: expected 'name = value' or '[empact]'");
 	} else if (rc < 0) {
 		ep_errs_add(errs, EP_E_INVALID, path, "cannot parse the configuration file");
@@ -259,7 +315,8 @@ ep_status ep_config_parse_listen(const char *s, char *host, size_t hostlen, int 
 		return EP_E_INVALID;
 	size_t hn = (size_t)(colon - s);
 	const char *h = s;
-	if (s[0] == '[') {
+	bool v6 = s[0] == '[';
+	if (v6) {
 		if (hn < 3 || s[hn - 1] != ']')
 			return EP_E_INVALID;
 		h = s + 1;
@@ -270,8 +327,18 @@ ep_status ep_config_parse_listen(const char *s, char *host, size_t hostlen, int 
 	int64_t p;
 	if (ep_parse_i64z(colon + 1, 0, 65535, &p) != EP_OK)
 		return EP_E_INVALID;
-	memcpy(host, h, hn);
-	host[hn] = '\0';
+	/* Only what the server binds without a name lookup: a numeric address of the family the
+	 * brackets say, or localhost. Anything else would pass check-config and fail at serve. */
+	char addr[INET6_ADDRSTRLEN];
+	unsigned char bin[sizeof(struct in6_addr)];
+	if (hn >= sizeof addr)
+		return EP_E_INVALID;
+	memcpy(addr, h, hn);
+	addr[hn] = '\0';
+	if (v6 ? inet_pton(AF_INET6, addr, bin) != 1
+	       : strcmp(addr, "localhost") != 0 && inet_pton(AF_INET, addr, bin) != 1)
+		return EP_E_INVALID;
+	memcpy(host, addr, hn + 1);
 	*port = (int)p;
 	return EP_OK;
 }
@@ -282,7 +349,8 @@ void ep_config_validate(const ep_config *cfg, ep_errs *errs)
 	int port;
 	if (ep_config_parse_listen(cfg->listen, host, sizeof host, &port) != EP_OK)
 		ep_errs_add(errs, EP_E_INVALID, "listen",
-			    "'%s' is not ADDR:PORT (such as 127.0.0.1:8080 or [::1]:8080) with a port 0-65535 (0: any free port)",
+			    "'%s' is not ADDR:PORT: a numeric IPv4 address, an [IPv6] address or localhost, and a port "
+			    "0-65535 (0: any free port), such as 127.0.0.1:8080 or [::1]:8080",
 			    cfg->listen);
 	if (cfg->max_header_bytes < cfg->max_url_bytes)
 		ep_errs_add(errs, EP_E_INVALID, "max_header_bytes",

@@ -30,7 +30,7 @@ bool ep_sv_eq_cstr(ep_sv a, const char *s)
 bool ep_sv_starts_with(ep_sv a, const char *prefix)
 {
 	size_t n = strlen(prefix);
-	return a.n >= n && memcmp(a.p, prefix, n) == 0;
+	return a.n >= n && (n == 0 || memcmp(a.p, prefix, n) == 0);
 }
 
 static bool is_space(char c)
