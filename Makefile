@@ -85,8 +85,8 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libempact.a
 # The whole suite: unit tests (cmocka, TAP output) and command-line tests, summed up by
 # tests/run.sh, whose last line is "N passed, N failed".
 test: deps
-	@$(MAKE) --no-print-directory all tests-build
-	@tests/run.sh $(BUILD)
+	@$(MAKE) --no-print-directory all tests-build fuzz-build
+	@EMPACT_FUZZ_BINS="$(FUZZ_BIN)" tests/run.sh $(BUILD)
 
 tests-build: $(TEST_BIN) $(BUILD)/empact
 
@@ -121,6 +121,7 @@ fuzz: deps fuzz-build
 
 bench: deps all
 	@bench/run.sh
+	@bench/http.sh
 
 format:
 	clang-format -i $(LIB_SRC) src/*/*.h $(TEST_SRC) $(FUZZ_SRC) tools/*.c

@@ -61,11 +61,16 @@ ep_status ep_api_if_match(const ep_req *req, int64_t *version, ep_err *err)
 	return EP_OK;
 }
 
-/* ---- cursors: base64url of "sort \x1f desc \x1f value \x1f id" ---- */
+/* ---- cursors: base64url of "sort \x1f desc \x1f value \x1f id" ----
+ * The value is the whole sort value of the last row (a text may hold \x1f itself: it is what
+ * lies between the second separator and the last one). */
+
+#define CURSOR_RAW_MAX (64 + EP_SORT_VALUE_MAX + 32)
+#define CURSOR_MAX 2048 /* base64 of CURSOR_RAW_MAX, and the most a client may send */
 
 static void cursor_make(char *out, size_t n, const char *sort, bool desc, const char *value, int64_t id)
 {
-	char raw[400];
+	char raw[CURSOR_RAW_MAX];
 	int len = snprintf(raw, sizeof raw, "%s\x1f%d\x1f%s\x1f%lld", sort, desc ? 1 : 0, value, (long long)id);
 	if (len < 0 || (size_t)len >= sizeof raw || sodium_base64_ENCODED_LEN((size_t)len, sodium_base64_VARIANT_URLSAFE_NO_PADDING) > n) {
 		out[0] = '\0';
@@ -76,7 +81,7 @@ static void cursor_make(char *out, size_t n, const char *sort, bool desc, const 
 
 static ep_status cursor_read(const char *c, const char *sort, bool desc, ep_list_opts *o, ep_err *err)
 {
-	unsigned char raw[400];
+	unsigned char raw[CURSOR_RAW_MAX];
 	size_t len;
 	if (sodium_base642bin(raw, sizeof raw - 1, c, strlen(c), NULL, &len, NULL,
 			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
@@ -84,16 +89,20 @@ static ep_status cursor_read(const char *c, const char *sort, bool desc, ep_list
 	raw[len] = '\0';
 	char *parts[4];
 	char *p = (char *)raw;
-	for (int i = 0; i < 4; i++) {
-		parts[i] = p;
-		char *sep = i < 3 ? strchr(p, '\x1f') : NULL;
-		if (i < 3 && !sep)
+	for (int i = 0; i < 2; i++) {
+		char *sep = strchr(p, '\x1f');
+		if (!sep)
 			return ep_err_set(err, EP_E_INVALID, "cursor", "cursor is not one this server issued");
-		if (sep) {
-			*sep = '\0';
-			p = sep + 1;
-		}
+		parts[i] = p;
+		*sep = '\0';
+		p = sep + 1;
 	}
+	char *last = strrchr(p, '\x1f');
+	if (!last || (size_t)(last - p) >= sizeof o->cursor_value)
+		return ep_err_set(err, EP_E_INVALID, "cursor", "cursor is not one this server issued");
+	*last = '\0';
+	parts[2] = p;
+	parts[3] = last + 1;
 	if (strlen(parts[0]) != strlen(sort) || strcmp(parts[0], sort) != 0 || (parts[1][0] == '1') != desc)
 		return ep_err_set(err, EP_E_INVALID, "cursor", "cursor belongs to a listing in another order: keep the same sort");
 	if (ep_parse_i64z(parts[3], 0, INT64_MAX, &o->cursor_id) != EP_OK)
@@ -177,7 +186,7 @@ ep_status ep_api_list(ep_req *req, ep_resp *resp)
 		return s;
 	json_t *items;
 	bool more;
-	char last_value[256] = "";
+	char last_value[EP_SORT_VALUE_MAX] = "";
 	int64_t last_id = 0;
 	s = ep_db_res_list(req->db, d, &o, &items, &more, last_value, sizeof last_value, &last_id, err);
 	if (s != EP_OK)
@@ -189,7 +198,7 @@ ep_status ep_api_list(ep_req *req, ep_resp *resp)
 	json_t *page = json_object();
 	json_object_set_new(page, "items", items);
 	if (more) {
-		char next[600];
+		char next[CURSOR_MAX];
 		cursor_make(next, sizeof next, sort_name, o.desc, last_value, last_id);
 		json_object_set_new(page, "next_cursor", json_string(next));
 	} else {
@@ -233,7 +242,9 @@ ep_status ep_api_create(ep_req *req, ep_resp *resp)
 	if (req->route->bind && req->nids > 0) {
 		json_t *given = json_object_get(body, req->route->bind);
 		if (given && (!json_is_integer(given) || json_integer_value(given) != req->ids[0])) {
-			ep_errs_add(&resp->problems, EP_E_INVALID, req->route->bind, "is given by the path");
+			char path[64];
+			snprintf(path, sizeof path, "$.%s", req->route->bind); /* as every other problem names its field */
+			ep_errs_add(&resp->problems, EP_E_INVALID, path, "is given by the path");
 			return EP_E_INVALID;
 		}
 		json_object_set_new(body, req->route->bind, json_integer(req->ids[0]));

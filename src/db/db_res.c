@@ -193,6 +193,7 @@ ep_status ep_db_res_list(ep_db *db, const ep_resdef *d, const ep_list_opts *o, j
 	json_t *arr = json_array();
 	int rc;
 	int64_t n = 0;
+	bool cut = false;
 	*more = false;
 	while (arr && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n == o->limit) {
@@ -213,7 +214,11 @@ ep_status ep_db_res_list(ep_db *db, const ep_resdef *d, const ep_list_opts *o, j
 				if (&d->fields[i] == o->sort)
 					sc = (int)i + 1;
 			const char *t = (const char *)sqlite3_column_text(st, sc);
-			snprintf(last_value, last_value_len, "%s", t ? t : "");
+			/* A cut value would make the next page start inside this one. */
+			if (snprintf(last_value, last_value_len, "%s", t ? t : "") >= (int)last_value_len) {
+				cut = true;
+				break;
+			}
 			/* Classifications and markings are compared as stored (numbers) but the
 			 * cursor carries them as their numbers too, so no conversion is needed. */
 		}
@@ -221,6 +226,8 @@ ep_status ep_db_res_list(ep_db *db, const ep_resdef *d, const ep_list_opts *o, j
 	ep_status s = EP_OK;
 	if (!arr)
 		s = ep_err_set(err, EP_E_INTERNAL, NULL, "out of memory");
+	else if (cut)
+		s = ep_err_set(err, EP_E_INTERNAL, NULL, "a sort value is too long for a cursor");
 	else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		s = db_fail(db, err, "listing rows");
 	sqlite3_reset(st);

@@ -66,6 +66,8 @@ const ep_field *ep_resdef_field(const ep_resdef *d, const char *name);
 
 /* A list request: equality filters, one sort key, a page size and a keyset cursor. */
 #define EP_LIST_MAX_FILTERS 8
+/* The longest sort value a cursor carries: a sortable text is at most a name (1,024 bytes). */
+#define EP_SORT_VALUE_MAX 1025
 typedef struct ep_list_opts {
 	struct {
 		const ep_field *field;
@@ -76,7 +78,7 @@ typedef struct ep_list_opts {
 	bool desc;
 	int64_t limit;
 	bool has_cursor;
-	char cursor_value[256]; /* the sort value of the last row seen */
+	char cursor_value[EP_SORT_VALUE_MAX]; /* the sort value of the last row seen */
 	int64_t cursor_id;      /* and its id */
 	const char *q;          /* full-text search, or NULL */
 	bool include_archived;
@@ -85,7 +87,8 @@ typedef struct ep_list_opts {
 /* Reads one row as a JSON object (id, every field, version). EP_E_NOTFOUND if absent. */
 ep_status ep_db_res_get(ep_db *db, const ep_resdef *d, int64_t id, json_t **out, ep_err *err);
 /* Reads a page. *items gets a JSON array; *more whether another page follows, in which case
- * last_value/last_id describe the last row for the next cursor. */
+ * last_value/last_id describe the last row for the next cursor (EP_E_INTERNAL if its sort value
+ * does not fit in last_value_len). */
 ep_status ep_db_res_list(ep_db *db, const ep_resdef *d, const ep_list_opts *o, json_t **items, bool *more,
 			 char *last_value, size_t last_value_len, int64_t *last_id, ep_err *err);
 /* Inserts obj's fields (already validated). */

@@ -152,7 +152,7 @@ ep_status ep_router_check_query(const ep_route *r, const ep_query *q, ep_err *er
 		}
 		case EP_P_CURSOR: {
 			size_t len = strlen(v);
-			bool ok = len > 0 && len <= 256;
+			bool ok = len > 0 && len <= 2048; /* CURSOR_MAX of api_res.c */
 			for (size_t k = 0; ok && k < len; k++)
 				ok = (v[k] >= 'a' && v[k] <= 'z') || (v[k] >= 'A' && v[k] <= 'Z') ||
 				     (v[k] >= '0' && v[k] <= '9') || v[k] == '-' || v[k] == '_';

@@ -468,6 +468,10 @@ ep_status ep_svc_res_create(ep_db *db, const ep_rules *rules, const ep_resdef *d
 	json_decref(good);
 	if (ep_errs_count(errs))
 		return EP_E_INVALID;
+	/* A client never sets a workflow state (it is read-only): a new OAP starts in drafting,
+	 * which its table has no default for. */
+	if (strcmp(d->name, "oaps") == 0 && !json_object_get(body, "status"))
+		json_object_set_new(body, "status", json_string("drafting"));
 	ep_status s = ep_db_begin(db, err);
 	if (s != EP_OK)
 		return s;

@@ -1,0 +1,501 @@
+#!/usr/bin/env bash
+# The HTTP API benchmark (see the "HTTP API" section of bench/RESULTS.md).
+#
+#   bench/http.sh                 (from the repository root; make bench runs it after run.sh)
+#
+# In one run, on this machine, with wrk (THREADS threads, CONNS connections, WARMUP s of warm-up
+# then DURATION s measured, --latency), against two databases:
+#   demo   `empact init --demo`, plus DEMO_ACTIONS operational actions with leaders and
+#          participants added to the seed OAP through the API, so that a page of 100 exists;
+#   large  `empact init` + `empact load` of bench/gen_dataset.py's ACTIONS-action dataset;
+# and three requests:
+#   list   GET /api/v1/oaps/{id}/actions?limit=100 (100 actions with leaders and participants)
+#   get    GET /api/v1/actions/{id}
+#   patch  PATCH /api/v1/actions/{id} {"title"} with a correct If-Match (bench/http_patch.lua)
+# An nginx of its own (config in bench/out/http/nginx/, 127.0.0.1 only, 2 workers, no access
+# log) serves the very bytes empact answered for list and get as static files, on another
+# port, in the same run: the reference for requests per second. The script also samples the
+# empact process's VmRSS/VmHWM during the runs and times `empact serve` from exec to the first
+# 200 from /healthz (REPS times, median). It prints a Markdown report with PASS/FAIL per target,
+# writes it to bench/out/http/results.md and puts it, as the section "HTTP API", into
+# bench/RESULTS.md (replacing an earlier HTTP API section, leaving every other section alone).
+# Exit status 1 if a check or a target fails. Every process it starts is stopped on exit.
+#
+# Environment: EMPACT (default build/empact), ACTIONS (100000), SEED (20260101), DEMO_ACTIONS
+# (120), THREADS (2), CONNS (16), WARMUP (2), DURATION (10), REPS (7), RESULTS
+# (bench/RESULTS.md; "-" to leave it alone).
+set -euo pipefail
+export LC_ALL=C
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+EMPACT=${EMPACT:-$ROOT/build/empact}
+OUT=$ROOT/bench/out/http
+ACTIONS=${ACTIONS:-100000}
+SEED=${SEED:-20260101}
+DEMO_ACTIONS=${DEMO_ACTIONS:-120}
+THREADS=${THREADS:-2}
+CONNS=${CONNS:-16}
+WARMUP=${WARMUP:-2}
+DURATION=${DURATION:-10}
+REPS=${REPS:-7}
+RESULTS=${RESULTS:-$ROOT/bench/RESULTS.md}
+PATCH_IDS=32 # actions the PATCH run cycles through (more than CONNS, dealt to the threads)
+
+die() { echo "bench/http.sh: $*" >&2; exit 1; }
+say() { echo "== $*"; }
+
+scripts/deps.sh --bench
+[ -x "$EMPACT" ] || make --no-print-directory all
+[ -x "$EMPACT" ] || die "no empact binary at $EMPACT"
+for c in wrk nginx curl python3; do command -v $c >/dev/null || die "$c is not installed"; done
+[ -x /usr/bin/time ] || die "/usr/bin/time is not installed"
+
+# ---- processes: every one this script starts is listed, and stopped on exit ----
+PIDS=()
+stop() { # PID: SIGTERM, then wait for it
+	local pid=$1
+	kill -TERM "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	local keep=() p
+	for p in "${PIDS[@]}"; do [ "$p" = "$pid" ] || keep+=("$p"); done
+	PIDS=("${keep[@]+"${keep[@]}"}")
+}
+cleanup() {
+	local p
+	for p in "${PIDS[@]+"${PIDS[@]}"}"; do kill -TERM "$p" 2>/dev/null || true; done
+	for p in "${PIDS[@]+"${PIDS[@]}"}"; do wait "$p" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_empact DB LOG: serves DB on a free port (port 0); sets EMP_PID and EMP_PORT. The
+# access log (stdout) goes to LOG, a file.
+start_empact() {
+	local db=$1 log=$2 i
+	"$EMPACT" --db "$db" serve --listen 127.0.0.1:0 >"$log" 2>"$log.err" &
+	EMP_PID=$!
+	PIDS+=("$EMP_PID")
+	for i in $(seq 400); do
+		grep -q '^empact: serving' "$log" 2>/dev/null && break
+		kill -0 "$EMP_PID" 2>/dev/null || { cat "$log.err" >&2; die "empact serve $db exited"; }
+		sleep 0.025
+	done
+	EMP_PORT=$(sed -nE '1s|^empact: serving .* on http://127\.0\.0\.1:([0-9]+)/ .*|\1|p' "$log")
+	[ -n "$EMP_PORT" ] || die "empact serve $db did not say its port"
+}
+
+# rss_sampler PID FILE: appends the VmRSS of PID (KiB) to FILE every 100 ms while PID lives
+# (bash builtins only: the sampler costs no fork per sample).
+rss_sampler() {
+	local pid=$1 file=$2 k v rest
+	while [ -r "/proc/$pid/status" ]; do
+		while read -r k v rest; do
+			[ "$k" = "VmRSS:" ] && { echo "$v" >>"$file"; break; }
+		done <"/proc/$pid/status" 2>/dev/null || break
+		sleep 0.1
+	done
+}
+vm_field() { # PID FIELD: VmHWM or VmRSS in KiB
+	awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"
+}
+
+# ---- the databases ----
+mkdir -p "$OUT"
+rm -rf "$OUT/wrk" "$OUT/www" "$OUT/nginx" "$OUT"/*.db "$OUT"/*.db-* "$OUT"/*.log* "$OUT"/*.txt "$OUT"/*.rss
+mkdir -p "$OUT/wrk" "$OUT/www/demo" "$OUT/www/large" "$OUT/nginx/tmp"
+
+DS=$OUT/ds
+STAMP="$(sha256sum bench/gen_dataset.py | cut -c1-16) actions=$ACTIONS seed=$SEED"
+if [ "$(cat "$DS/stamp" 2>/dev/null)" != "$STAMP" ]; then
+	say "generating the $ACTIONS-action dataset (bench/gen_dataset.py, seed $SEED)"
+	rm -rf "$DS"
+	python3 bench/gen_dataset.py --actions "$ACTIONS" --seed "$SEED" "$DS" >/dev/null
+	echo "$STAMP" >"$DS/stamp"
+else
+	say "reusing the dataset in bench/out/http/ds ($STAMP)"
+fi
+say "loading it into bench/out/http/large.db"
+"$EMPACT" --db "$OUT/large.db" init >/dev/null
+"$EMPACT" --db "$OUT/large.db" load "$DS/dataset.json" >/dev/null
+
+say "creating bench/out/http/demo.db and adding $DEMO_ACTIONS actions through the API"
+"$EMPACT" --db "$OUT/demo.db" init --demo >/dev/null
+start_empact "$OUT/demo.db" "$OUT/seed.log"
+python3 - "$EMP_PORT" "$DEMO_ACTIONS" "$SEED" <<'PY'
+# Adds N operational actions to the first OAP of the demo database, shaped like the dataset's:
+# title, description, dates, budget, one Action Leader, 0-2 co-leaders, 2-6 participants.
+import http.client, json, random, sys
+port, n, seed = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+c = http.client.HTTPConnection("127.0.0.1", port)
+def call(method, path, body=None, version=None):
+    h = {"Content-Type": "application/json"} if body is not None else {}
+    if version is not None:
+        h["If-Match"] = '"%d"' % version
+    c.request(method, path, json.dumps(body) if body is not None else None, h)
+    r = c.getresponse()
+    data = r.read()
+    if r.status not in (200, 201):
+        sys.exit("seed: %s %s: %d %s" % (method, path, r.status, data[:300]))
+    return json.loads(data), int(r.getheader("ETag", '"0"').strip('"'))
+oap = call("GET", "/api/v1/oaps?limit=1")[0]["items"][0]["id"]
+orgs = [o["id"] for o in call("GET", "/api/v1/organisations?limit=500")[0]["items"]]
+rng = random.Random(seed)
+verbs = ["Organise a workshop for practitioners on", "Set up joint investigations into",
+         "Exchange intelligence and best practice on", "Map the modus operandi of",
+         "Train border guards and police officers to detect"]
+topics = ["document fraud along the Western Balkan route", "facilitation networks using online platforms",
+          "sham marriages and fraudulent residence permits", "secondary movements within the Schengen area",
+          "money flows of smuggling networks", "exploitation of migrants in the labour market"]
+for i in range(1, n + 1):
+    title = "%s %s" % (rng.choice(verbs), rng.choice(topics))
+    desc = ("This action addresses %s through intelligence-led policing. Language and legal obstacles "
+            "to cross-border evidence gathering are identified and addressed." % rng.choice(topics))
+    start = "2018-%02d-%02d" % (rng.randint(1, 6), rng.randint(1, 28))
+    body = {"number": "%d.%d" % (1 + (i - 1) // 20, 1 + (i - 1) % 20), "position": i, "title": title,
+            "description": desc, "documentation_ref": "OAP 2018/3/%d" % i, "start_date": start,
+            "end_date": "2018-%02d-%02d" % (rng.randint(7, 12), rng.randint(1, 28)),
+            "budget_cents": rng.randrange(500000, 50000000, 100)}
+    a, v = call("POST", "/api/v1/oaps/%d/actions" % oap, body)
+    nco, npart = rng.randint(0, 2), rng.randint(2, 6)
+    picked = rng.sample(orgs, 1 + nco + npart)
+    leaders, parts = picked[:1 + nco], picked[1 + nco:]
+    for j, org in enumerate(leaders):
+        _, v = call("POST", "/api/v1/actions/%d/leaders" % a["id"],
+                    {"org_id": org, "role": "leader" if j == 0 else "co_leader"}, v)
+    for org in parts:
+        _, v = call("POST", "/api/v1/actions/%d/participants" % a["id"],
+                    {"org_id": org, "status": rng.choice(["invited", "confirmed", "confirmed", "confirmed"])}, v)
+print("seed: %d actions in OAP %d" % (n, oap))
+PY
+stop "$EMP_PID"
+
+# ---- `empact serve` from exec to the first 200 from /healthz ----
+for db in demo large; do
+	say "healthz after start, $db database, $REPS times"
+	: >"$OUT/healthz-$db.txt"
+	for rep in $(seq "$REPS"); do
+		port=$(free_port)
+		t0=$EPOCHREALTIME
+		"$EMPACT" --db "$OUT/$db.db" serve --listen "127.0.0.1:$port" >/dev/null 2>&1 &
+		pid=$!
+		PIDS+=("$pid")
+		tries=0
+		until curl -sf -o /dev/null "http://127.0.0.1:$port/healthz"; do
+			tries=$((tries + 1))
+			[ $tries -lt 20000 ] || die "no answer from /healthz"
+		done
+		t1=$EPOCHREALTIME
+		stop "$pid"
+		awk -v a="$t0" -v b="$t1" -v n="$tries" 'BEGIN { printf "%.1f %d\n", (b - a) * 1000, n }' >>"$OUT/healthz-$db.txt"
+	done
+done
+
+# ---- nginx, serving the same bytes ----
+NGINX_PORT=$(free_port)
+cat >"$OUT/nginx/nginx.conf" <<EOF
+# bench/http.sh: nginx serving the bodies empact answered, as static files.
+daemon off;
+worker_processes 2;
+pid $OUT/nginx/nginx.pid;
+error_log $OUT/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	sendfile on;
+	tcp_nopush on;
+	tcp_nodelay on;
+	keepalive_timeout 65;
+	keepalive_requests 1000000;
+	open_file_cache max=64 inactive=60s;
+	types { }
+	default_type application/json;
+	charset utf-8;
+	charset_types application/json;
+	client_body_temp_path $OUT/nginx/tmp/body;
+	proxy_temp_path $OUT/nginx/tmp/proxy;
+	fastcgi_temp_path $OUT/nginx/tmp/fastcgi;
+	uwsgi_temp_path $OUT/nginx/tmp/uwsgi;
+	scgi_temp_path $OUT/nginx/tmp/scgi;
+	server {
+		listen 127.0.0.1:$NGINX_PORT;
+		root $OUT/www;
+	}
+}
+EOF
+nginx -t -q -c "$OUT/nginx/nginx.conf" -p "$OUT/nginx" -e "$OUT/nginx/error.log" || die "bad nginx config"
+nginx -c "$OUT/nginx/nginx.conf" -p "$OUT/nginx" -e "$OUT/nginx/error.log" &
+NGINX_PID=$!
+PIDS+=("$NGINX_PID")
+for i in $(seq 200); do curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/" && break; sleep 0.025; done
+
+# run_wrk NAME URL [LUA ARG...]: WARMUP s of warm-up, then DURATION s measured with --latency;
+# the output goes to wrk/NAME.txt and the command to wrk/NAME.cmd.
+run_wrk() {
+	local name=$1 url=$2
+	shift 2
+	local script=() args=()
+	if [ $# -gt 0 ]; then
+		script=(-s "$1")
+		shift
+		args=(-- "$@")
+	fi
+	wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" "${script[@]}" "$url" "${args[@]}" >/dev/null
+	# a PATCH run needs the versions as they are after the warm-up
+	if [ ${#args[@]} -gt 0 ]; then args=(-- "$THREADS" $(versions)); fi
+	local shown="${args[*]:0:4}"
+	[ ${#args[@]} -le 4 ] || shown="$shown ..."
+	echo "wrk -t$THREADS -c$CONNS -d${DURATION}s --latency ${script[*]} $url $shown" | sed "s|$ROOT/||g; s/ *$//" \
+		>"$OUT/wrk/$name.cmd"
+	local c0 s0 c1 s1
+	c0=$(cpu_busy)
+	s0=$(proc_cpu $SRV_PIDS)
+	/usr/bin/time -f '%U %S' -o "$OUT/wrk/$name.wrkcpu" \
+		wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency "${script[@]}" "$url" "${args[@]}" >"$OUT/wrk/$name.txt"
+	s1=$(proc_cpu $SRV_PIDS)
+	c1=$(cpu_busy)
+	# CPU seconds: the whole machine (busy), the server, wrk
+	echo "$(awk -v a="$c0" -v b="$c1" -v t="$TCK" 'BEGIN { print (b - a) / t }') $(awk -v a="$s0" -v b="$s1" -v t="$TCK" \
+		'BEGIN { print (b - a) / t }') $(awk '{ print $1 + $2 }' "$OUT/wrk/$name.wrkcpu")" >"$OUT/wrk/$name.cpu"
+	grep -E 'Requests/sec|99%' "$OUT/wrk/$name.txt" | tr -s ' ' | tr '\n' ' ' | sed "s/^/   $name: /"
+	echo
+}
+# cpu_busy: jiffies the machine's CPUs were busy since boot; proc_cpu PID...: utime + stime
+# of those processes (and their threads) in jiffies
+TCK=$(getconf CLK_TCK)
+cpu_busy() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+proc_cpu() {
+	local pid t=0 u s
+	for pid in "$@"; do
+		read -r u s < <(awk '{ print $14, $15 }' "/proc/$pid/stat" 2>/dev/null || echo "0 0")
+		t=$((t + u + s))
+	done
+	echo "$t"
+}
+# versions: ID=VERSION for each of the PATCH actions, read now
+versions() {
+	local id
+	for id in $PATCH_LIST; do
+		echo "$id=$(curl -s -o /dev/null -D - "http://127.0.0.1:$EMP_PORT/api/v1/actions/$id" |
+			sed -nE 's/^ETag: "([0-9]+)".*/\1/p')"
+	done
+}
+
+uname -a >"$OUT/machine.txt"
+{ grep -m1 'model name' /proc/cpuinfo; echo "cpus: $(nproc)"; grep MemTotal /proc/meminfo
+  (wrk --version 2>&1 || true) | head -1; nginx -v 2>&1; echo "sqlite $(sqlite3 --version | cut -d' ' -f1)"
+  echo "empact $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src 2>/dev/null || echo ' (src modified)')"
+} >>"$OUT/machine.txt"
+
+for db in demo large; do
+	say "$db database"
+	start_empact "$OUT/$db.db" "$OUT/serve-$db.log"
+	echo "$EMP_PORT" >"$OUT/port-$db.txt"
+	rss_sampler "$EMP_PID" "$OUT/rss-$db.txt" &
+	SAMPLER=$!
+	PIDS+=("$SAMPLER")
+	E=http://127.0.0.1:$EMP_PORT
+	N=http://127.0.0.1:$NGINX_PORT
+	oap=$(curl -sf "$E/api/v1/oaps?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+	LIST="/api/v1/oaps/$oap/actions?limit=100"
+	curl -sf -o "$OUT/www/$db/list.json" "$E$LIST"
+	read -r one PATCH_LIST < <(python3 - "$OUT/www/$db/list.json" "$PATCH_IDS" <<'PY'
+import json, sys
+items = json.load(open(sys.argv[1]))["items"]
+assert len(items) == 100, "the page holds %d actions, not 100" % len(items)
+assert all(a["leader"] and a["participants"] for a in items), "an action without leader or participants"
+print(items[49]["id"], " ".join(str(a["id"]) for a in items[:int(sys.argv[2])]))
+PY
+	)
+	GET="/api/v1/actions/$one"
+	curl -sf -o "$OUT/www/$db/action.json" "$E$GET"
+	for f in list action; do
+		curl -sf -o "$OUT/www/$db/$f.check" "$N/$db/$f.json"
+		cmp -s "$OUT/www/$db/$f.json" "$OUT/www/$db/$f.check" || die "nginx does not serve the bytes of $f.json"
+		rm "$OUT/www/$db/$f.check"
+	done
+	{ echo "list $LIST $(stat -c %s "$OUT/www/$db/list.json")"; echo "get $GET $(stat -c %s "$OUT/www/$db/action.json")"
+	  echo "patch /api/v1/actions/{$(echo $PATCH_LIST | cut -d' ' -f1)..}"; } >"$OUT/urls-$db.txt"
+	NGINX_PIDS="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"
+	SRV_PIDS=$EMP_PID run_wrk "$db-list-empact" "$E$LIST"
+	SRV_PIDS=$NGINX_PIDS run_wrk "$db-list-nginx" "$N/$db/list.json"
+	SRV_PIDS=$EMP_PID run_wrk "$db-get-empact" "$E$GET"
+	SRV_PIDS=$NGINX_PIDS run_wrk "$db-get-nginx" "$N/$db/action.json"
+	SRV_PIDS=$EMP_PID run_wrk "$db-patch-empact" "$E/" bench/http_patch.lua "$THREADS" $(versions)
+	echo "$(vm_field "$EMP_PID" VmHWM) $(vm_field "$EMP_PID" VmRSS)" >"$OUT/vm-$db.txt"
+	stop "$SAMPLER"
+	stop "$EMP_PID"
+done
+stop "$NGINX_PID"
+
+# ---- the report ----
+python3 - "$OUT" "$RESULTS" "$THREADS" "$CONNS" "$WARMUP" "$DURATION" "$REPS" "$ACTIONS" "$DEMO_ACTIONS" <<'PY'
+import os, re, statistics, sys
+out, results = sys.argv[1], sys.argv[2]
+threads, conns, warmup, duration, reps, actions, demo_actions = sys.argv[3:10]
+
+def ms(s):
+    m = re.match(r"([\d.]+)(us|ms|s)$", s)
+    return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
+
+def wrk(name):
+    t = open(os.path.join(out, "wrk", name + ".txt")).read()
+    r = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1)),
+         "p50": ms(re.search(r"^\s+50%\s+(\S+)", t, re.M).group(1)),
+         "p99": ms(re.search(r"^\s+99%\s+(\S+)", t, re.M).group(1)),
+         "n": int(re.search(r"(\d+) requests in", t).group(1)),
+         "non2xx": int((re.search(r"Non-2xx or 3xx responses: (\d+)", t) or [0, 0])[1]),
+         "errors": re.search(r"Socket errors: (.*)", t),
+         "cmd": open(os.path.join(out, "wrk", name + ".cmd")).read().strip()}
+    r["errors"] = r["errors"].group(1) if r["errors"] else ""
+    busy, srv, wrkcpu = (float(x) for x in open(os.path.join(out, "wrk", name + ".cpu")).read().split())
+    r["cpu_req"] = 1000.0 * srv / max(r["n"], 1)          # server CPU ms per request
+    r["srv_cores"] = srv / float(duration)                # cores the server used
+    r["wrk_cores"] = wrkcpu / float(duration)
+    r["other_cores"] = max(0.0, busy - srv - wrkcpu) / float(duration)  # everything else on the machine
+    p = re.search(r"patch-status: 200=(\d+) 412=(\d+) other=(\d+) lost=(\d+)", t)
+    if p:
+        r.update(s200=int(p[1]), s412=int(p[2]), sother=int(p[3]))
+    return r
+
+R = {}
+for db in ("demo", "large"):
+    for what in ("list", "get", "patch"):
+        for srv in ("empact", "nginx"):
+            name = "%s-%s-%s" % (db, what, srv)
+            if os.path.exists(os.path.join(out, "wrk", name + ".txt")):
+                R[name] = wrk(name)
+
+def lines(f):
+    return [l.split() for l in open(os.path.join(out, f)) if l.strip()]
+
+urls = {db: {l[0]: l[1:] for l in lines("urls-%s.txt" % db)} for db in ("demo", "large")}
+hz = {db: [float(l[0]) for l in lines("healthz-%s.txt" % db)] for db in ("demo", "large")}
+vm = {db: [int(x) for x in lines("vm-%s.txt" % db)[0]] for db in ("demo", "large")}
+rss = {db: max(int(l[0]) for l in lines("rss-%s.txt" % db)) for db in ("demo", "large")}
+machine = open(os.path.join(out, "machine.txt")).read().strip().splitlines()
+
+checks = []  # (target, figure, ok)
+def check(target, figure, ok):
+    checks.append((target, figure, ok))
+
+for db in ("demo", "large"):
+    for what, need in (("list", 0.35), ("get", 0.50)):
+        e, n = R["%s-%s-empact" % (db, what)], R["%s-%s-nginx" % (db, what)]
+        check("%s, %s: empact >= %d%% of nginx's requests/s" % (what, db, need * 100),
+              "%.0f / %.0f = %.1f%%" % (e["rps"], n["rps"], 100 * e["rps"] / n["rps"]), e["rps"] >= need * n["rps"])
+for db in ("demo", "large"):
+    for what in ("list", "get"):
+        e = R["%s-%s-empact" % (db, what)]
+        check("%s, %s: p99 latency < 10 ms" % (what, db), "%.2f ms" % e["p99"], e["p99"] < 10)
+for what in ("list", "get", "patch"):
+    d, l = R["demo-%s-empact" % what], R["large-%s-empact" % what]
+    check("%s: large database within 20%% of demo (requests/s)" % what,
+          "%.0f / %.0f = %.1f%%" % (l["rps"], d["rps"], 100 * l["rps"] / d["rps"]), l["rps"] >= 0.8 * d["rps"])
+for db in ("demo", "large"):
+    check("resident memory < 64 MiB, %s (VmHWM)" % db, "%.1f MiB" % (vm[db][0] / 1024), vm[db][0] < 64 * 1024)
+for db in ("demo", "large"):
+    med = statistics.median(hz[db])
+    check("/healthz answers < 100 ms after start, %s (median)" % db, "%.1f ms" % med, med < 100)
+# correctness of the runs themselves
+for name, r in sorted(R.items()):
+    bad = r["non2xx"] or r["errors"]
+    if "patch" in name:
+        bad = bad or r.get("s412", 1) or r.get("sother", 1)
+    if bad:
+        check("%s: every response 2xx, no socket errors" % name,
+              "non-2xx %d; %s" % (r["non2xx"], r["errors"] or "no socket errors"), False)
+
+md = []
+w = md.append
+w("## HTTP API")
+w("")
+w("`bench/http.sh` (`make bench` runs it after `bench/run.sh`). wrk, %s threads, %s connections, "
+  "%s s warm-up then %s s measured with `--latency`, one request kind at a time, on the same machine "
+  "as the servers. empact serves with its default thread count (one per core) and its access "
+  "log going to a file; nginx (its own instance, config `bench/out/http/nginx/nginx.conf`: "
+  "2 workers, 127.0.0.1 only, `access_log off`, sendfile, open_file_cache, "
+  "`application/json; charset=utf-8`) serves, on another port in the same run, the very bytes "
+  "empact answered, fetched with curl and compared with `cmp`." % (threads, conns, warmup, duration))
+w("")
+w("- demo database: `empact init --demo`, plus %s operational actions added to the seed OAP through "
+  "the API (each with an Action Leader, 0-2 co-leaders and 2-6 participants)." % demo_actions)
+w("- large database: `empact init` + `empact load` of `bench/gen_dataset.py --actions %s` "
+  "(20 OAPs of 5,000 actions)." % actions)
+w("- list: `GET %s` (demo, %s bytes) and `GET %s` (large, %s bytes); get: `GET %s` (%s bytes) and "
+  "`GET %s` (%s bytes); patch: `PATCH /api/v1/actions/{id}` `{\"title\": ...}` with the right "
+  "`If-Match`, cycling through the first 32 actions of the page (`bench/http_patch.lua` keeps each "
+  "action's version from the ETag of its last answer, and never has one action in flight twice)."
+  % (urls["demo"]["list"][0], urls["demo"]["list"][1], urls["large"]["list"][0], urls["large"]["list"][1],
+     urls["demo"]["get"][0], urls["demo"]["get"][1], urls["large"]["get"][0], urls["large"]["get"][1]))
+w("")
+w("Machine: %s." % "; ".join(machine))
+w("")
+w("| database | request | server | requests/s | p50 | p99 | requests | empact / nginx | server CPU per request | cores: server / wrk / other |")
+w("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
+for db in ("demo", "large"):
+    for what in ("list", "get", "patch"):
+        for srv in ("empact", "nginx"):
+            name = "%s-%s-%s" % (db, what, srv)
+            if name not in R:
+                continue
+            r = R[name]
+            ratio = ""
+            if srv == "empact" and ("%s-%s-nginx" % (db, what)) in R:
+                ratio = "%.1f%%" % (100 * r["rps"] / R["%s-%s-nginx" % (db, what)]["rps"])
+            extra = ""
+            if "s200" in r:
+                extra = " (200: %d, 412: %d, other: %d)" % (r["s200"], r["s412"], r["sother"])
+            w("| %s | %s | %s | %.0f | %.2f ms | %.2f ms | %d%s | %s | %.3f ms | %.2f / %.2f / %.2f |" % (
+                db, what, srv, r["rps"], r["p50"], r["p99"], r["n"], extra, ratio, r["cpu_req"], r["srv_cores"],
+                r["wrk_cores"], r["other_cores"]))
+w("")
+w("Server CPU per request: the server's user + system CPU time during the measured run (all its threads; "
+  "nginx: master and workers) divided by the requests wrk completed. Cores: CPU seconds per second of the "
+  "server, of wrk, and of everything else on the machine (%s CPUs) during the run; work of other processes "
+  "competes with both servers for the same CPUs, so requests/s and latencies move with it, the CPU per "
+  "request much less." % os.cpu_count())
+w("")
+w("empact's memory during the runs (VmHWM at the end of each database's runs; the largest VmRSS "
+  "sampled every 100 ms): demo %.1f MiB (VmRSS max %.1f MiB), large %.1f MiB (VmRSS max %.1f MiB)."
+  % (vm["demo"][0] / 1024, rss["demo"] / 1024, vm["large"][0] / 1024, rss["large"] / 1024))
+w("")
+w("`empact serve` from exec to the first 200 from `/healthz` (curl in a tight loop, %s starts each): "
+  "demo median %.1f ms (%s), large median %.1f ms (%s)."
+  % (reps, statistics.median(hz["demo"]), ", ".join("%.1f" % x for x in hz["demo"]),
+     statistics.median(hz["large"]), ", ".join("%.1f" % x for x in hz["large"])))
+w("")
+w("| target | figure | result |")
+w("|---|---|---|")
+for t, f, ok in checks:
+    w("| %s | %s | %s |" % (t, f, "PASS" if ok else "**FAIL**"))
+w("")
+w("Commands (the PATCH runs take `-- THREADS ID=VERSION ...`, the versions read just before the run):")
+w("")
+w("```")
+w("bench/http.sh")
+for name in sorted(R, key=lambda n: list(R).index(n)):
+    w(R[name]["cmd"])
+w("```")
+text = "\n".join(md) + "\n"
+open(os.path.join(out, "results.md"), "w").write(text)
+print(text)
+
+if results != "-":
+    # Re-read RESULTS.md right now, replace our own section (or append it), leave the rest alone.
+    old = open(results).read() if os.path.exists(results) else "# Benchmark results\n"
+    m = re.search(r"^## HTTP API\n.*?(?=^## |\Z)", old, re.M | re.S)
+    if m:
+        new = old[:m.start()] + text + ("\n" if old[m.end():] else "") + old[m.end():]
+    else:
+        new = old.rstrip("\n") + "\n\n" + text
+    tmp = results + ".tmp"
+    open(tmp, "w").write(new)
+    os.replace(tmp, results)
+    print("bench/http.sh: the HTTP API section is in %s" % os.path.relpath(results))
+sys.exit(0 if all(ok for _, _, ok in checks) else 1)
+PY
