@@ -5,6 +5,7 @@
  */
 #include "db/db_internal.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <time.h>
@@ -315,8 +316,17 @@ ep_status ep_db_require_current(ep_db *db, ep_err *err)
 
 /* ---- opening and transactions ---- */
 
+/* SQLite keeps memory statistics under one global mutex by default, which makes every
+ * allocation of every worker's connection wait for the others. empact does not read them. */
+static void configure_sqlite(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 ep_status ep_db_open(const char *path, const ep_db_opts *opts, ep_db **out, ep_err *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, configure_sqlite);
 	*out = NULL;
 	if (!path || !path[0])
 		return ep_err_set(err, EP_E_INVALID, "db", "no database path given (--db PATH or EMPACT_DB)");
