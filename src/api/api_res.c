@@ -191,7 +191,8 @@ ep_status ep_api_list(ep_req *req, ep_resp *resp)
 	s = ep_db_res_list(req->db, d, &o, &items, &more, last_value, sizeof last_value, &last_id, err);
 	if (s != EP_OK)
 		return s;
-	if (is_actions(d) && (s = ep_db_actions_embed(req->db, items, err)) != EP_OK) {
+	if ((is_actions(d) && (s = ep_db_actions_embed(req->db, items, err)) != EP_OK) ||
+	    (s = ep_db_embed_links(req->db, d->name, items, err)) != EP_OK) {
 		json_decref(items);
 		return s;
 	}
@@ -214,6 +215,14 @@ static ep_status get_record(ep_req *req, const ep_resdef *d, int64_t id, ep_resp
 				    : ep_db_res_get(req->db, d, id, &row, &resp->err);
 	if (s != EP_OK)
 		return s;
+	json_t *one = json_array();
+	json_array_append(one, row);
+	s = ep_db_embed_links(req->db, d->name, one, &resp->err);
+	json_decref(one);
+	if (s != EP_OK) {
+		json_decref(row);
+		return s;
+	}
 	resp->version = (int64_t)json_integer_value(json_object_get(row, "version"));
 	return ep_resp_json(resp, row);
 }

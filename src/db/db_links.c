@@ -266,3 +266,100 @@ ep_status ep_db_action_cycle(ep_db *db, int64_t action_id, int64_t *cycle_id, ep
 				  " JOIN priorities p ON p.id = o.priority_id WHERE a.id = ?1";
 	return one(db, SQL, action_id, cycle_id, err, "operational action");
 }
+
+/* One query per kind of link, for a whole page: rows of (owner id, role, id, code). */
+static ep_status embed_rows(ep_db *db, const char *sql, json_t *items, ep_map *ids, const char *idtext,
+			    void (*attach)(json_t *owner, const char *role, json_t *ref), ep_err *err)
+{
+	sqlite3_stmt *st = db_stmt(db, sql, err);
+	if (!st)
+		return EP_E_INTERNAL;
+	sqlite3_bind_text(st, 1, idtext, -1, SQLITE_STATIC);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *owner = find(ids, items, sqlite3_column_int64(st, 0));
+		if (!owner)
+			continue;
+		json_t *ref = json_object();
+		json_object_set_new(ref, "id", json_integer(sqlite3_column_int64(st, 2)));
+		json_object_set_new(ref, "code", json_string(db_col_text(st, 3) ? db_col_text(st, 3) : ""));
+		attach(owner, db_col_text(st, 1), ref);
+	}
+	ep_status s = rc == SQLITE_DONE ? EP_OK : db_fail(db, err, "reading linked records");
+	sqlite3_reset(st);
+	return s;
+}
+
+static void attach_driver(json_t *owner, const char *role, json_t *ref)
+{
+	if (role && strcmp(role, "driver") == 0)
+		json_object_set_new(owner, "driver", ref);
+	else
+		json_array_append_new(json_object_get(owner, "co_drivers"), ref);
+}
+
+static void attach_agency(json_t *owner, const char *role, json_t *ref)
+{
+	(void)role;
+	json_array_append_new(json_object_get(owner, "supporting_agencies"), ref);
+}
+
+static void attach_priority(json_t *owner, const char *role, json_t *ref)
+{
+	(void)role;
+	json_array_append_new(json_object_get(owner, "priorities"), ref);
+}
+
+ep_status ep_db_embed_links(ep_db *db, const char *resource, json_t *items, ep_err *err)
+{
+	static const char SQL_PRIORITY_DRIVERS[] =
+		"SELECT d.priority_id, d.role, o.id, o.code FROM priority_drivers d JOIN organisations o ON o.id = d.org_id"
+		" WHERE d.priority_id IN (SELECT value FROM json_each(?1)) ORDER BY d.priority_id, d.role = 'co_driver', d.position";
+	static const char SQL_PRIORITY_AGENCIES[] =
+		"SELECT g.priority_id, NULL, o.id, o.code FROM priority_agencies g JOIN organisations o ON o.id = g.org_id"
+		" WHERE g.priority_id IN (SELECT value FROM json_each(?1)) ORDER BY g.priority_id, g.position";
+	static const char SQL_OAP_DRIVERS[] =
+		"SELECT d.oap_id, d.role, o.id, o.code FROM oap_drivers d JOIN organisations o ON o.id = d.org_id"
+		" WHERE d.oap_id IN (SELECT value FROM json_each(?1)) ORDER BY d.oap_id, d.role = 'co_driver', d.position";
+	static const char SQL_SHARED_PRIORITIES[] =
+		"SELECT s.shared_goal_id, NULL, p.id, p.code FROM shared_goal_priorities s JOIN priorities p ON p.id = s.priority_id"
+		" WHERE s.shared_goal_id IN (SELECT value FROM json_each(?1)) ORDER BY s.shared_goal_id, s.position";
+	bool prio = strcmp(resource, "priorities") == 0, oap = strcmp(resource, "oaps") == 0,
+	     shared = strcmp(resource, "shared-goals") == 0;
+	size_t n = json_array_size(items);
+	if ((!prio && !oap && !shared) || n == 0)
+		return EP_OK;
+	ep_map ids;
+	ep_map_init(&ids);
+	json_t *idlist = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *x = json_array_get(items, i);
+		int64_t id = (int64_t)json_integer_value(json_object_get(x, "id"));
+		char key[24];
+		snprintf(key, sizeof key, "%lld", (long long)id);
+		ep_map_put(&ids, key, (int64_t)i);
+		json_array_append_new(idlist, json_integer(id));
+		if (prio || oap) {
+			json_object_set_new(x, "driver", json_null());
+			json_object_set_new(x, "co_drivers", json_array());
+		}
+		if (prio)
+			json_object_set_new(x, "supporting_agencies", json_array());
+		if (shared)
+			json_object_set_new(x, "priorities", json_array());
+	}
+	char *idtext = json_dumps(idlist, JSON_COMPACT);
+	json_decref(idlist);
+	ep_status s = idtext ? EP_OK : ep_err_set(err, EP_E_INTERNAL, NULL, "out of memory");
+	if (s == EP_OK && prio)
+		s = embed_rows(db, SQL_PRIORITY_DRIVERS, items, &ids, idtext, attach_driver, err);
+	if (s == EP_OK && prio)
+		s = embed_rows(db, SQL_PRIORITY_AGENCIES, items, &ids, idtext, attach_agency, err);
+	if (s == EP_OK && oap)
+		s = embed_rows(db, SQL_OAP_DRIVERS, items, &ids, idtext, attach_driver, err);
+	if (s == EP_OK && shared)
+		s = embed_rows(db, SQL_SHARED_PRIORITIES, items, &ids, idtext, attach_priority, err);
+	free(idtext);
+	ep_map_release(&ids);
+	return s;
+}

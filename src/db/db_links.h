@@ -15,6 +15,11 @@
  * "co_leaders", "participants", "goals" and "cross_references". */
 ep_status ep_db_actions_embed(ep_db *db, json_t *actions, ep_err *err);
 
+/* Adds the organisations and priorities a record names: to priorities "driver",
+ * "co_drivers" and "supporting_agencies"; to OAPs "driver" and "co_drivers"; to shared goals
+ * "priorities". resource is the resource name; other resources are left as they are. */
+ep_status ep_db_embed_links(ep_db *db, const char *resource, json_t *items, ep_err *err);
+
 typedef enum ep_link {
 	EP_LINK_LEADER,      /* org_id, text = role (leader / co_leader) */
 	EP_LINK_PARTICIPANT, /* org_id, text = status */

@@ -70,6 +70,31 @@ static json_t *resource_schema(const ep_resdef *d)
 						       "description", "the row version; send it in If-Match to change the record"));
 	if (d->archive)
 		json_object_set_new(props, "archived", json_pack("{s:s, s:b}", "type", "boolean", "readOnly", 1));
+	/* The links a record is read with (db_links.h); they are changed through their own routes
+	 * or by loading a dataset. */
+	static const struct {
+		const char *resource, *name, *type, *doc;
+	} embeds[] = {
+		{"priorities", "driver", "object", "the Driver COSI confirmed: {id, code}, or null"},
+		{"priorities", "co_drivers", "array", "the Co-Drivers: [{id, code}]"},
+		{"priorities", "supporting_agencies", "array", "the agencies COSI tasked: [{id, code}]"},
+		{"oaps", "driver", "object", "the OAP's Driver: {id, code}, or null"},
+		{"oaps", "co_drivers", "array", "the OAP's Co-Drivers: [{id, code}]"},
+		{"shared-goals", "priorities", "array", "the priorities it applies to: [{id, code}]"},
+		{"actions", "leader", "object", "the Action Leader: {org_id, org}, or null"},
+		{"actions", "co_leaders", "array", "Co-Action Leaders: [{org_id, org}]"},
+		{"actions", "participants", "array", "participants: [{org_id, org, status}]"},
+		{"actions", "goals", "array", "ids of the strategic goals it pursues"},
+		{"actions", "cross_references", "array", "related actions: [{action_id, note}]"},
+	};
+	for (size_t i = 0; i < sizeof embeds / sizeof embeds[0]; i++) {
+		if (strcmp(embeds[i].resource, d->name) != 0)
+			continue;
+		json_t *type = strcmp(embeds[i].type, "object") == 0 ? json_pack("[s,s]", "object", "null")
+								    : json_string(embeds[i].type);
+		json_object_set_new(props, embeds[i].name,
+				    json_pack("{s:o, s:b, s:s}", "type", type, "readOnly", 1, "description", embeds[i].doc));
+	}
 	return json_pack("{s:s, s:s, s:o, s:o, s:b}", "type", "object", "description", d->doc, "properties", props,
 			 "required", req, "additionalProperties", 0);
 }

@@ -951,3 +951,21 @@ test('/api/v1/openapi.json: every path answers, and every tested path is in it',
 	const params = paths['/api/v1/organisations'].get.parameters.filter((x) => x.in === 'query').map((x) => x.name);
 	for (const q of ['limit', 'cursor', 'sort', 'q', 'archived', 'kind']) assert.ok(params.includes(q), q);
 });
+
+test('priorities, OAPs and shared goals come with the organisations and priorities they name', async () => {
+	const cycles = expectStatus(await get(B, '/api/v1/cycles?label=2011-2013'), 200).body.items;
+	const prios = expectStatus(await get(B, `/api/v1/cycles/${cycles[0].id}/priorities?code=C`), 200).body.items;
+	assert.equal(prios.length, 1);
+	const c = prios[0];
+	assert.equal(c.driver.code, 'IT');
+	assert.deepEqual(c.co_drivers.map((o) => o.code), ['FRONTEX']);
+	assert.deepEqual(c.supporting_agencies.map((o) => o.code), ['EUROPOL', 'EUROJUST', 'CEPOL', 'FRONTEX']);
+	const one = expectStatus(await get(B, `/api/v1/priorities/${c.id}`), 200).body;
+	assert.deepEqual(one.co_drivers, c.co_drivers);
+	const shared = await listAll(B, `/api/v1/cycles/${cycles[0].id}/shared-goals`);
+	assert.equal(shared.length, 6);
+	assert.deepEqual(shared[5].priorities.map((p) => p.code), ['A', 'B', 'F', 'G']);
+	const oaps = expectStatus(await get(B, '/api/v1/oaps?first_year=2018'), 200).body.items;
+	assert.equal(oaps[0].driver, null, 'the public version of 13874/17 withholds the Driver');
+	assert.deepEqual(oaps[0].co_drivers, []);
+});
