@@ -358,6 +358,23 @@ static ep_status why_unchanged(ep_db *db, const ep_resdef *d, int64_t id, int64_
 			  d->singular, (long long)version, (long long)current);
 }
 
+/* Steps a write that names the version it was made against, and tells a stale version
+ * (EP_E_CONFLICT on "version") from a missing row. new_version may be NULL. */
+static ep_status versioned_step(ep_db *db, const ep_resdef *d, sqlite3_stmt *st, int64_t id, int64_t version,
+				int64_t *new_version, ep_err *err, const char *what)
+{
+	int rc = sqlite3_step(st);
+	ep_status s = EP_OK;
+	if (rc != SQLITE_DONE)
+		s = constraint_error(db, d, err, what);
+	else if (sqlite3_changes(db->h) == 0)
+		s = why_unchanged(db, d, id, version, err);
+	else if (new_version)
+		*new_version = version + 1;
+	sqlite3_reset(st);
+	return s;
+}
+
 ep_status ep_db_res_update(ep_db *db, const ep_resdef *d, int64_t id, int64_t version, json_t *patch,
 			   int64_t *new_version, ep_err *err)
 {
@@ -381,16 +398,7 @@ ep_status ep_db_res_update(ep_db *db, const ep_resdef *d, int64_t id, int64_t ve
 	}
 	sqlite3_bind_int64(st, k++, id);
 	sqlite3_bind_int64(st, k, version);
-	int rc = sqlite3_step(st);
-	ep_status s = EP_OK;
-	if (rc != SQLITE_DONE)
-		s = constraint_error(db, d, err, "updating");
-	else if (sqlite3_changes(db->h) == 0)
-		s = why_unchanged(db, d, id, version, err);
-	else
-		*new_version = version + 1;
-	sqlite3_reset(st);
-	return s;
+	return versioned_step(db, d, st, id, version, new_version, err, "updating");
 }
 
 ep_status ep_db_res_delete(ep_db *db, const ep_resdef *d, int64_t id, int64_t version, ep_err *err)
@@ -406,14 +414,7 @@ ep_status ep_db_res_delete(ep_db *db, const ep_resdef *d, int64_t id, int64_t ve
 		return EP_E_INTERNAL;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, version);
-	int rc = sqlite3_step(st);
-	ep_status s = EP_OK;
-	if (rc != SQLITE_DONE)
-		s = constraint_error(db, d, err, "deleting");
-	else if (sqlite3_changes(db->h) == 0)
-		s = why_unchanged(db, d, id, version, err);
-	sqlite3_reset(st);
-	return s;
+	return versioned_step(db, d, st, id, version, NULL, err, "deleting");
 }
 
 ep_status ep_db_res_exists(ep_db *db, const char *ref, int64_t id, ep_err *err)
@@ -443,16 +444,7 @@ ep_status ep_db_res_set_state(ep_db *db, const ep_resdef *d, int64_t id, int64_t
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, version);
 	sqlite3_bind_text(st, 3, value, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	ep_status s = EP_OK;
-	if (rc != SQLITE_DONE)
-		s = constraint_error(db, d, err, "changing the state");
-	else if (sqlite3_changes(db->h) == 0)
-		s = why_unchanged(db, d, id, version, err);
-	else
-		*new_version = version + 1;
-	sqlite3_reset(st);
-	return s;
+	return versioned_step(db, d, st, id, version, new_version, err, "changing the state");
 }
 
 ep_status ep_db_res_touch(ep_db *db, const ep_resdef *d, int64_t id, int64_t version, int64_t *new_version,
@@ -465,14 +457,5 @@ ep_status ep_db_res_touch(ep_db *db, const ep_resdef *d, int64_t id, int64_t ver
 		return EP_E_INTERNAL;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, version);
-	int rc = sqlite3_step(st);
-	ep_status s = EP_OK;
-	if (rc != SQLITE_DONE)
-		s = db_fail(db, err, "updating");
-	else if (sqlite3_changes(db->h) == 0)
-		s = why_unchanged(db, d, id, version, err);
-	else
-		*new_version = version + 1;
-	sqlite3_reset(st);
-	return s;
+	return versioned_step(db, d, st, id, version, new_version, err, "updating");
 }

@@ -64,32 +64,38 @@ struct ld {
 
 /* ---- reporting ---- */
 
-static void bad(struct ld *ld, const char *path, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void bad(struct ld *ld, const char *path, const char *key, const char *fmt, ...)
+/* Adds a problem when the walk is in the pass that owns it, so that each appears once. */
+static void vreport(struct ld *ld, enum pass owner, const char *path, const char *key, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
+static void vreport(struct ld *ld, enum pass owner, const char *path, const char *key, const char *fmt, va_list ap)
 {
-	if (ld->pass != P_REGISTER)
+	if (ld->pass != owner)
 		return;
 	char msg[EP_ERR_MSG_MAX];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
 	ep_rule_problem(ld->errs, path, key, "%s", msg);
 }
 
+/* A problem of the file itself: types, keys, domain rules (REGISTER). */
+static void bad(struct ld *ld, const char *path, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void bad(struct ld *ld, const char *path, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(ld, P_REGISTER, path, key, fmt, ap);
+	va_end(ap);
+}
+
+/* A reference that does not resolve (REFS). */
 static void badref(struct ld *ld, const char *path, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 static void badref(struct ld *ld, const char *path, const char *key, const char *fmt, ...)
 {
-	if (ld->pass != P_REFS)
-		return;
-	char msg[EP_ERR_MSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vreport(ld, P_REFS, path, key, fmt, ap);
 	va_end(ap);
-	ep_rule_problem(ld->errs, path, key, "%s", msg);
 }
 
 static bool writing(const struct ld *ld)
