@@ -42,6 +42,11 @@ ep_status ep_db_migrate(ep_db *db, int *applied, ep_err *err);
 /* EP_OK if the database is at the latest schema; otherwise an error telling to run migrate. */
 ep_status ep_db_require_current(ep_db *db, ep_err *err);
 
+/* A stamp that changes whenever the database may have changed since it was last taken on this
+ * connection: another connection's commit (PRAGMA data_version) or this one's own changes.
+ * Responses built from the database can be reused while the stamp is the same. */
+ep_status ep_db_change_stamp(ep_db *db, uint64_t stamp[2], ep_err *err);
+
 /* How often, across all connections, a statement had to wait for another writer. */
 uint64_t ep_db_busy_retries(void);
 

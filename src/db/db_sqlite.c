@@ -423,6 +423,21 @@ void ep_db_rollback(ep_db *db)
 	db->in_tx = 0;
 }
 
+ep_status ep_db_change_stamp(ep_db *db, uint64_t stamp[2], ep_err *err)
+{
+	static const char SQL[] = "PRAGMA data_version";
+	sqlite3_stmt *st = db_stmt(db, SQL, err);
+	if (!st)
+		return EP_E_INTERNAL;
+	int64_t v;
+	ep_status s = db_one_i64(db, st, &v, err, "reading the data version");
+	if (s != EP_OK)
+		return s;
+	stamp[0] = (uint64_t)v;
+	stamp[1] = (uint64_t)sqlite3_total_changes64(db->h);
+	return EP_OK;
+}
+
 ep_status ep_db_counts_get(ep_db *db, ep_db_counts *c, ep_err *err)
 {
 	static const char SQL_COUNTS[] =

@@ -266,6 +266,102 @@ static enum MHD_Result respond_error(struct MHD_Connection *c, struct conn *k, c
 	return r;
 }
 
+/*
+ * Reads are answered from a small per-worker cache while the database has not changed: the
+ * entry is keyed by the request target and stamped with ep_db_change_stamp, which moves with
+ * any commit of any connection. A page of 100 actions costs about a millisecond to build and
+ * nothing to repeat. Only GET routes of resources are cached, never /healthz or /metrics.
+ * When accounts arrive, the key must also carry what the caller may see.
+ */
+#define CACHE_SLOTS 64
+#define CACHE_KEY_MAX 512
+#define CACHE_BODY_MAX (512 * 1024)
+
+struct cached {
+	char key[CACHE_KEY_MAX];
+	uint64_t stamp[2];
+	char *body;
+	size_t len;
+	int64_t version;
+};
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+/* A worker's cache goes with its thread. */
+static void cache_free(void *p)
+{
+	struct cached *c = p;
+	for (size_t i = 0; i < CACHE_SLOTS; i++)
+		free(c[i].body);
+	free(c);
+}
+
+static void cache_init(void)
+{
+	pthread_key_create(&cache_key, cache_free);
+}
+
+static struct cached *worker_cache(void)
+{
+	pthread_once(&cache_once, cache_init);
+	struct cached *c = pthread_getspecific(cache_key);
+	if (!c && (c = calloc(CACHE_SLOTS, sizeof *c)) != NULL && pthread_setspecific(cache_key, c) != 0) {
+		free(c);
+		c = NULL;
+	}
+	return c;
+}
+
+static bool cacheable(const ep_req *req)
+{
+	return (req->method == EP_GET || req->method == EP_HEAD) && req->route->schema &&
+	       strncmp(req->route->pattern, "/api/v1/", 8) == 0;
+}
+
+static struct cached *cache_slot(const char *key)
+{
+	struct cached *cache = worker_cache();
+	if (!cache)
+		return NULL;
+	uint64_t h = 1469598103934665603ULL;
+	for (const char *p = key; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return &cache[h % CACHE_SLOTS];
+}
+
+/* A fresh copy of the cached body for key, if it is still current. */
+static char *cache_get(const char *key, const uint64_t stamp[2], size_t *len, int64_t *version)
+{
+	struct cached *c = cache_slot(key);
+	if (!c || !c->body || strcmp(c->key, key) != 0 || c->stamp[0] != stamp[0] || c->stamp[1] != stamp[1])
+		return NULL;
+	char *copy = malloc(c->len + 1);
+	if (!copy)
+		return NULL;
+	memcpy(copy, c->body, c->len + 1);
+	*len = c->len;
+	*version = c->version;
+	return copy;
+}
+
+static void cache_put(const char *key, const uint64_t stamp[2], const char *body, size_t len, int64_t version)
+{
+	if (strlen(key) >= CACHE_KEY_MAX || len > CACHE_BODY_MAX)
+		return;
+	struct cached *c = cache_slot(key);
+	char *copy = c ? malloc(len + 1) : NULL;
+	if (!copy)
+		return;
+	memcpy(copy, body, len + 1);
+	free(c->body);
+	snprintf(c->key, sizeof c->key, "%s", key);
+	c->stamp[0] = stamp[0];
+	c->stamp[1] = stamp[1];
+	c->body = copy;
+	c->len = len;
+	c->version = version;
+}
+
 /* The deepest nesting of arrays and objects in a JSON text (strings skipped). */
 static int json_depth(const char *s, size_t n)
 {
@@ -524,10 +620,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (s == EP_OK) {
 		req->body = body;
 		req->db = worker_db(&resp.err);
-		if (!req->db)
+		uint64_t stamp[2];
+		bool use_cache = req->db && cacheable(req) && ep_db_change_stamp(req->db, stamp, &resp.err) == EP_OK;
+		size_t len;
+		if (!req->db) {
 			s = EP_E_INTERNAL;
-		else
+		} else if (use_cache && (resp.text = cache_get(k->uri, stamp, &len, &resp.version)) != NULL) {
+			resp.content_type = "application/json; charset=utf-8";
+		} else {
 			s = req->route->handler(req, &resp);
+			if (s == EP_OK && use_cache && !resp.text && resp.data && (!resp.status || resp.status == 200) &&
+			    (resp.text = ep_json_out(resp.data, &len)) != NULL) {
+				resp.content_type = "application/json; charset=utf-8";
+				cache_put(k->uri, stamp, resp.text, len, resp.version);
+			}
+		}
 	}
 	status = http_status(s, &resp);
 	enum MHD_Result r;
