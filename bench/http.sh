@@ -254,9 +254,11 @@ run_wrk() {
 	local c0 s0 c1 s1
 	c0=$(cpu_busy)
 	s0=$(proc_cpu $SRV_PIDS)
+	task_cpu $SRV_PIDS >"$OUT/wrk/$name.tasks0"
 	/usr/bin/time -f '%U %S' -o "$OUT/wrk/$name.wrkcpu" \
 		wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency "${script[@]}" "$url" "${args[@]}" >"$OUT/wrk/$name.txt"
 	s1=$(proc_cpu $SRV_PIDS)
+	task_cpu $SRV_PIDS >"$OUT/wrk/$name.tasks1"
 	c1=$(cpu_busy)
 	# CPU seconds: the whole machine (busy), the server, wrk
 	echo "$(awk -v a="$c0" -v b="$c1" -v t="$TCK" 'BEGIN { print (b - a) / t }') $(awk -v a="$s0" -v b="$s1" -v t="$TCK" \
@@ -275,6 +277,15 @@ proc_cpu() {
 		t=$((t + u + s))
 	done
 	echo "$t"
+}
+# task_cpu PID...: "TID JIFFIES" for every thread of those processes
+task_cpu() {
+	local pid t
+	for pid in "$@"; do
+		for t in /proc/"$pid"/task/*; do
+			awk -v t="${t##*/}" '{ print t, $14 + $15 }' "$t/stat" 2>/dev/null || true
+		done
+	done
 }
 # versions: ID=VERSION for each of the PATCH actions, read now
 versions() {
@@ -357,6 +368,10 @@ def wrk(name):
     r["srv_cores"] = srv / float(duration)                # cores the server used
     r["wrk_cores"] = wrkcpu / float(duration)
     r["other_cores"] = max(0.0, busy - srv - wrkcpu) / float(duration)  # everything else on the machine
+    t0 = dict(l.split() for l in open(os.path.join(out, "wrk", name + ".tasks0")) if l.strip())
+    t1 = dict(l.split() for l in open(os.path.join(out, "wrk", name + ".tasks1")) if l.strip())
+    d = sorted((int(v) - int(t0.get(k, 0)) for k, v in t1.items()), reverse=True)
+    r["threads"] = "/".join("%d" % round(100.0 * x / max(sum(d), 1)) for x in d if x > 0.02 * max(sum(d), 1))
     p = re.search(r"patch-status: 200=(\d+) 412=(\d+) other=(\d+) lost=(\d+)", t)
     if p:
         r.update(s200=int(p[1]), s412=int(p[2]), sother=int(p[3]))
@@ -435,8 +450,8 @@ w("- list: `GET %s` (demo, %s bytes) and `GET %s` (large, %s bytes); get: `GET %
 w("")
 w("Machine: %s." % "; ".join(machine))
 w("")
-w("| database | request | server | requests/s | p50 | p99 | requests | empact / nginx | server CPU per request | cores: server / wrk / other |")
-w("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
+w("| database | request | server | requests/s | p50 | p99 | requests | empact / nginx | server CPU per request | cores: server / wrk / other | server threads' shares (%) |")
+w("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 for db in ("demo", "large"):
     for what in ("list", "get", "patch"):
         for srv in ("empact", "nginx"):
@@ -450,15 +465,32 @@ for db in ("demo", "large"):
             extra = ""
             if "s200" in r:
                 extra = " (200: %d, 412: %d, other: %d)" % (r["s200"], r["s412"], r["sother"])
-            w("| %s | %s | %s | %.0f | %.2f ms | %.2f ms | %d%s | %s | %.3f ms | %.2f / %.2f / %.2f |" % (
+            w("| %s | %s | %s | %.0f | %.2f ms | %.2f ms | %d%s | %s | %.3f ms | %.2f / %.2f / %.2f | %s |" % (
                 db, what, srv, r["rps"], r["p50"], r["p99"], r["n"], extra, ratio, r["cpu_req"], r["srv_cores"],
-                r["wrk_cores"], r["other_cores"]))
+                r["wrk_cores"], r["other_cores"], r["threads"]))
 w("")
 w("Server CPU per request: the server's user + system CPU time during the measured run (all its threads; "
   "nginx: master and workers) divided by the requests wrk completed. Cores: CPU seconds per second of the "
   "server, of wrk, and of everything else on the machine (%s CPUs) during the run; work of other processes "
   "competes with both servers for the same CPUs, so requests/s and latencies move with it, the CPU per "
-  "request much less." % os.cpu_count())
+  "request much less. Server threads' shares: how the server's CPU time split between its threads (empact: "
+  "its libmicrohttpd workers; nginx: its worker processes). libmicrohttpd's workers share one listening socket "
+  "and each accepts up to 10 connections in a row, and wrk opens its %s connections at once, so in some runs "
+  "most or all of them land on one worker, which then does all the work on one core (a share near 100): "
+  "that halves empact's requests/s in that run whatever the database." % (os.cpu_count(), conns))
+w("")
+cmp_lines = []
+for what in ("list", "get", "patch"):
+    d, l = R["demo-%s-empact" % what], R["large-%s-empact" % what]
+    cmp_lines.append("%s %.3f / %.3f ms = %.0f%%" % (what, l["cpu_req"], d["cpu_req"], 100 * l["cpu_req"] / d["cpu_req"]))
+noisy = [n for n in R if R[n]["other_cores"] > 0.25]
+if noisy:
+    w("**Disturbed runs:** other processes used more than a quarter of a CPU during %s; their requests/s "
+      "and latencies are lower than this machine gives when it is otherwise idle." % ", ".join(
+          "%s (%.2f cores)" % (n, R[n]["other_cores"]) for n in noisy))
+    w("")
+w("Server CPU per request, large / demo database (not a target; independent of how the connections "
+  "were spread): " + "; ".join(cmp_lines) + ".")
 w("")
 w("empact's memory during the runs (VmHWM at the end of each database's runs; the largest VmRSS "
   "sampled every 100 ms): demo %.1f MiB (VmRSS max %.1f MiB), large %.1f MiB (VmRSS max %.1f MiB)."
