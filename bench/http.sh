@@ -18,7 +18,8 @@
 # empact process's VmRSS/VmHWM during the runs and times `empact serve` from exec to the first
 # 200 from /healthz (REPS times, median). It prints a Markdown report with PASS/FAIL per target,
 # writes it to bench/out/http/results.md and puts it, as the section "HTTP API", into
-# bench/RESULTS.md (replacing an earlier HTTP API section, leaving every other section alone).
+# bench/RESULTS.md (replacing the generated part of an earlier HTTP API section; text written by
+# hand between its heading and the generated part, and every other section, stay as they are).
 # Exit status 1 if a check or a target fails. Every process it starts is stopped on exit.
 #
 # Environment: EMPACT (default build/empact), ACTIONS (100000), SEED (20260101), DEMO_ACTIONS
@@ -522,6 +523,11 @@ if results != "-":
     old = open(results).read() if os.path.exists(results) else "# Benchmark results\n"
     m = re.search(r"^## HTTP API\n.*?(?=^## |\Z)", old, re.M | re.S)
     if m:
+        # Text written by hand between the heading and the generated part stays.
+        sect = m.group(0)
+        i = sect.find("`bench/http.sh` (`make bench` runs it")
+        if i > 0:
+            text = text.replace("## HTTP API\n\n", "## HTTP API\n" + sect[len("## HTTP API\n"):i], 1)
         new = old[:m.start()] + text + ("\n" if old[m.end():] else "") + old[m.end():]
     else:
         new = old.rstrip("\n") + "\n\n" + text
