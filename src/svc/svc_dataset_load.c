@@ -336,6 +336,41 @@ static int64_t org_ref(struct ld *ld, const char *code, const char *path, const 
 	return 0;
 }
 
+/* Files what the checks of other objects need to know of a cycle or a document, under its
+ * key; returns the filed record, or NULL when memory ran out. */
+static struct fcycle *file_cycle(struct ld *ld, const ep_cycle *c)
+{
+	if (ld->nfcycles == ld->capfcycles) {
+		size_t cap = ld->capfcycles ? ld->capfcycles * 2 : 8;
+		struct fcycle *nc = realloc(ld->fcycles, cap * sizeof *nc);
+		if (!nc) {
+			oom(ld);
+			return NULL;
+		}
+		ld->fcycles = nc;
+		ld->capfcycles = cap;
+	}
+	ld->fcycles[ld->nfcycles].c = *c;
+	put(ld, &ld->cycle_idx, c->label, (int64_t)ld->nfcycles);
+	return &ld->fcycles[ld->nfcycles++];
+}
+
+static void file_doc(struct ld *ld, const char *key, struct fdoc f)
+{
+	if (ld->nfdocs == ld->capfdocs) {
+		size_t cap = ld->capfdocs ? ld->capfdocs * 2 : 8;
+		struct fdoc *nd = realloc(ld->fdocs, cap * sizeof *nd);
+		if (!nd) {
+			oom(ld);
+			return;
+		}
+		ld->fdocs = nd;
+		ld->capfdocs = cap;
+	}
+	ld->fdocs[ld->nfdocs] = f;
+	put(ld, &ld->doc_idx, key, (int64_t)ld->nfdocs++);
+}
+
 /* A cycle by label: its id (-1 while only declared in the file) and, where known, its record. */
 static int64_t cycle_ref(struct ld *ld, const char *label, const ep_cycle **rec, const char *path, const char *field)
 {
@@ -353,19 +388,8 @@ static int64_t cycle_ref(struct ld *ld, const char *label, const ep_cycle **rec,
 	if (s == EP_OK) {
 		put(ld, &ld->cycles, label, c.id);
 		/* Keep the record for the OAP checks. */
-		if (ld->nfcycles == ld->capfcycles) {
-			size_t cap = ld->capfcycles ? ld->capfcycles * 2 : 8;
-			struct fcycle *nc = realloc(ld->fcycles, cap * sizeof *nc);
-			if (!nc) {
-				oom(ld);
-				return c.id;
-			}
-			ld->fcycles = nc;
-			ld->capfcycles = cap;
-		}
-		ld->fcycles[ld->nfcycles].c = c;
-		put(ld, &ld->cycle_idx, c.label, (int64_t)ld->nfcycles);
-		*rec = &ld->fcycles[ld->nfcycles++].c;
+		struct fcycle *f = file_cycle(ld, &c);
+		*rec = f ? &f->c : NULL;
 		return c.id;
 	}
 	if (s == EP_E_NOTFOUND)
@@ -759,18 +783,8 @@ static void walk_cycle(struct ld *ld, json_t *o, const char *path)
 		if (declare(ld, &ld->cycles, c.label, -1, path, "label", "cycle")) {
 			if (ep_db_cycle_find(ld->db, c.label, ld->arena, &(ep_cycle){0}, NULL) == EP_OK)
 				bad(ld, path, "label", "cycle '%s' already exists in the database", c.label);
-			if (ld->nfcycles == ld->capfcycles) {
-				size_t cap = ld->capfcycles ? ld->capfcycles * 2 : 8;
-				struct fcycle *nc = realloc(ld->fcycles, cap * sizeof *nc);
-				if (!nc) {
-					oom(ld);
-					return;
-				}
-				ld->fcycles = nc;
-				ld->capfcycles = cap;
-			}
-			ld->fcycles[ld->nfcycles].c = c;
-			put(ld, &ld->cycle_idx, c.label, (int64_t)ld->nfcycles++);
+			if (!file_cycle(ld, &c))
+				return;
 		}
 	} else if (!c.label) {
 		return;
@@ -1222,18 +1236,7 @@ static void file_db_parent(struct ld *ld, const char *pkey, int64_t id, const ch
 	}
 	if (!p.found)
 		return;
-	if (ld->nfdocs == ld->capfdocs) {
-		size_t cap = ld->capfdocs ? ld->capfdocs * 2 : 8;
-		struct fdoc *nd = realloc(ld->fdocs, cap * sizeof *nd);
-		if (!nd) {
-			oom(ld);
-			return;
-		}
-		ld->fdocs = nd;
-		ld->capfdocs = cap;
-	}
-	ld->fdocs[ld->nfdocs] = p.f;
-	put(ld, &ld->doc_idx, pkey, (int64_t)ld->nfdocs++);
+	file_doc(ld, pkey, p.f);
 }
 
 /* A parent reference "NUMBER" or "NUMBER SUFFIX" as the map key it is filed under. */
@@ -1384,18 +1387,7 @@ static void walk_document(struct ld *ld, json_t *o, const char *path, int wave)
 		if (declare(ld, &ld->docs, key, -1, path, "number", "document")) {
 			if (ep_db_document_id(ld->db, d.number, d.suffix, &id, NULL) == EP_OK)
 				bad(ld, path, "number", "document '%s' already exists in the database", key);
-			if (ld->nfdocs == ld->capfdocs) {
-				size_t cap = ld->capfdocs ? ld->capfdocs * 2 : 8;
-				struct fdoc *nd = realloc(ld->fdocs, cap * sizeof *nd);
-				if (!nd) {
-					oom(ld);
-					return;
-				}
-				ld->fdocs = nd;
-				ld->capfdocs = cap;
-			}
-			ld->fdocs[ld->nfdocs] = (struct fdoc){d.date, oap, strncmp(d.suffix, "EXT ", 4) == 0};
-			put(ld, &ld->doc_idx, key, (int64_t)ld->nfdocs++);
+			file_doc(ld, key, (struct fdoc){d.date, oap, strncmp(d.suffix, "EXT ", 4) == 0});
 		}
 		/* subject codes and previous documents */
 		json_t *arr = get_arr(ld, o, path, "subject_codes");
