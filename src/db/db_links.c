@@ -21,6 +21,23 @@ static json_t *find(ep_map *ids, json_t *actions, int64_t id)
 	return ep_map_get(ids, key, &idx) ? json_array_get(actions, (size_t)idx) : NULL;
 }
 
+/* Indexes a page of records by id (id -> position in items) and gives the ids as the JSON
+ * array text the queries take through json_each. NULL when memory runs out. */
+static char *page_ids(json_t *items, ep_map *ids)
+{
+	json_t *idlist = json_array();
+	for (size_t i = 0; idlist && i < json_array_size(items); i++) {
+		int64_t id = (int64_t)json_integer_value(json_object_get(json_array_get(items, i), "id"));
+		char key[24];
+		snprintf(key, sizeof key, "%lld", (long long)id);
+		ep_map_put(ids, key, (int64_t)i);
+		json_array_append_new(idlist, json_integer(id));
+	}
+	char *text = idlist ? json_dumps(idlist, JSON_COMPACT) : NULL;
+	json_decref(idlist);
+	return text;
+}
+
 ep_status ep_db_actions_embed(ep_db *db, json_t *actions, ep_err *err)
 {
 	static const char SQL_LEADERS[] =
@@ -40,22 +57,15 @@ ep_status ep_db_actions_embed(ep_db *db, json_t *actions, ep_err *err)
 		return EP_OK;
 	ep_map ids;
 	ep_map_init(&ids);
-	json_t *idlist = json_array();
+	char *idtext = page_ids(actions, &ids);
 	for (size_t i = 0; i < n; i++) {
 		json_t *a = json_array_get(actions, i);
-		int64_t id = (int64_t)json_integer_value(json_object_get(a, "id"));
-		char key[24];
-		snprintf(key, sizeof key, "%lld", (long long)id);
-		ep_map_put(&ids, key, (int64_t)i);
-		json_array_append_new(idlist, json_integer(id));
 		json_object_set_new(a, "leader", json_null());
 		json_object_set_new(a, "co_leaders", json_array());
 		json_object_set_new(a, "participants", json_array());
 		json_object_set_new(a, "goals", json_array());
 		json_object_set_new(a, "cross_references", json_array());
 	}
-	char *idtext = json_dumps(idlist, JSON_COMPACT);
-	json_decref(idlist);
 	const char *sqls[] = {SQL_LEADERS, SQL_PARTICIPANTS, SQL_GOALS, SQL_XREFS};
 	ep_status s = idtext ? EP_OK : ep_err_set(err, EP_E_INTERNAL, NULL, "out of memory");
 	/* The four queries read one snapshot, in one read transaction: on their own, each would
@@ -331,14 +341,9 @@ ep_status ep_db_embed_links(ep_db *db, const char *resource, json_t *items, ep_e
 		return EP_OK;
 	ep_map ids;
 	ep_map_init(&ids);
-	json_t *idlist = json_array();
+	char *idtext = page_ids(items, &ids);
 	for (size_t i = 0; i < n; i++) {
 		json_t *x = json_array_get(items, i);
-		int64_t id = (int64_t)json_integer_value(json_object_get(x, "id"));
-		char key[24];
-		snprintf(key, sizeof key, "%lld", (long long)id);
-		ep_map_put(&ids, key, (int64_t)i);
-		json_array_append_new(idlist, json_integer(id));
 		if (prio || oap) {
 			json_object_set_new(x, "driver", json_null());
 			json_object_set_new(x, "co_drivers", json_array());
@@ -348,8 +353,6 @@ ep_status ep_db_embed_links(ep_db *db, const char *resource, json_t *items, ep_e
 		if (shared)
 			json_object_set_new(x, "priorities", json_array());
 	}
-	char *idtext = json_dumps(idlist, JSON_COMPACT);
-	json_decref(idlist);
 	ep_status s = idtext ? EP_OK : ep_err_set(err, EP_E_INTERNAL, NULL, "out of memory");
 	if (s == EP_OK && prio)
 		s = embed_rows(db, SQL_PRIORITY_DRIVERS, items, &ids, idtext, attach_driver, err);
