@@ -20,7 +20,7 @@ else
 BUILD ?= build
 endif
 
-PKGS := sqlite3 jansson inih libsodium libmicrohttpd
+PKGS := sqlite3 jansson inih libsodium libmicrohttpd liboath libqrencode
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 

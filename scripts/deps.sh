@@ -11,6 +11,7 @@ packages=(
 	libinih-dev
 	libsodium-dev
 	libmicrohttpd-dev
+	liboath-dev libqrencode-dev oathtool
 	libcmocka-dev
 	clang libclang-rt-14-dev
 )

@@ -40,6 +40,24 @@ static const ep_cli_cmd commands[] = {
 	 "accepting, finishes the requests in flight and closes the database. One access log line per\n"
 	 "request goes to standard output, diagnostics to standard error. /healthz, /metrics and\n"
 	 "/api/v1/openapi.json describe the running server.\n"},
+	{"user", ep_cli_user, "add|role|passwd|disable|token NAME ...", "manage accounts, roles and API tokens",
+	 "empact user add NAME --org CODE [--clearance LEVEL] [--name \"DISPLAY NAME\"] [--email ADDR]\n"
+	 "    creates an account; the password is read from standard input (or prompted for)\n"
+	 "empact user role NAME ROLE [--scope KIND:ID] [--remove]\n"
+	 "    grants (or with --remove withdraws) a role: admin, cosi_member, council_secretariat,\n"
+	 "    commission, est and observer are global; nec takes --scope country:CC; driver and\n"
+	 "    co_driver --scope priority:ID; action_leader, co_action_leader and participant\n"
+	 "    --scope action:ID; public is global\n"
+	 "empact user passwd NAME     sets a new password (standard input); ends every session\n"
+	 "empact user disable NAME    disables the account; ends its sessions, its tokens stop working\n"
+	 "empact user token NAME [--expires DAYS] [--label TEXT]\n"
+	 "    prints a new API token once (default 90 days); only its hash is kept\n"
+	 "empact user list            lists accounts with their organisation, clearance and roles\n"},
+	{"audit", ep_cli_audit, "verify", "check the audit trail for tampering",
+	 "empact audit verify recomputes the hash chain of the audit trail and checks it against the\n"
+	 "anchor file (--audit-anchor, default the database path + .anchor). It exits 0 when every\n"
+	 "record is intact, and 1 naming the first record that was changed, removed, inserted or\n"
+	 "reordered.\n"},
 	{"check-config", ep_cli_check_config, "", "validate the configuration and print it",
 	 "Reads the configuration (defaults, then --config FILE or EMPACT_CONFIG, then EMPACT_*\n"
 	 "variables, then flags), prints every problem, or the effective settings when there is none.\n"},

@@ -52,6 +52,8 @@ int ep_cli_export(ep_cli *cli, int argc, char **argv);
 int ep_cli_show(ep_cli *cli, int argc, char **argv);
 int ep_cli_serve(ep_cli *cli, int argc, char **argv);
 int ep_cli_check_config(ep_cli *cli, int argc, char **argv);
+int ep_cli_user(ep_cli *cli, int argc, char **argv);
+int ep_cli_audit(ep_cli *cli, int argc, char **argv);
 int ep_cli_help(ep_cli *cli, int argc, char **argv);
 int ep_cli_version(ep_cli *cli, int argc, char **argv);
 

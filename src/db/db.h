@@ -50,10 +50,12 @@ ep_status ep_db_change_stamp(ep_db *db, uint64_t stamp[2], ep_err *err);
 /* How often, across all connections, a statement had to wait for another writer. */
 uint64_t ep_db_busy_retries(void);
 
+/* Transactions nest: an inner begin/commit/rollback is a savepoint of the outer one. */
 ep_status ep_db_begin(ep_db *db, ep_err *err);
 ep_status ep_db_commit(ep_db *db, ep_err *err);
 /* Rolls back the open transaction, if any. Never fails in a way the caller can act on. */
 void ep_db_rollback(ep_db *db);
+bool ep_db_in_transaction(const ep_db *db);
 
 /* Row counts of the main tables, for summaries. */
 typedef struct ep_db_counts {

@@ -379,7 +379,7 @@ void ep_db_close(ep_db *db)
 {
 	if (!db)
 		return;
-	if (db->in_tx)
+	while (db->in_tx)
 		ep_db_rollback(db);
 	for (size_t i = 0; i < DB_STMT_CACHE; i++)
 		if (db->cache[i].stmt)
@@ -392,35 +392,53 @@ void ep_db_close(ep_db *db)
 	free(db);
 }
 
+/*
+ * Transactions nest: the outermost is BEGIN IMMEDIATE (the write lock is taken at once, so a
+ * writer never fails half-way on a lock upgrade), inner ones are savepoints. The server wraps a
+ * whole request in one so that a change and its audit record commit together; the services
+ * inside keep their own begin/commit, which then only mark a savepoint.
+ */
 ep_status ep_db_begin(ep_db *db, ep_err *err)
 {
 	static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
-	sqlite3_stmt *st = db_stmt(db, SQL_BEGIN, err);
+	static const char SQL_SAVEPOINT[] = "SAVEPOINT ep_inner";
+	sqlite3_stmt *st = db_stmt(db, db->in_tx ? SQL_SAVEPOINT : SQL_BEGIN, err);
 	if (!st)
 		return EP_E_INTERNAL;
 	ep_status s = db_exec_stmt(db, st, err, "starting a transaction");
 	if (s == EP_OK)
-		db->in_tx = 1;
+		db->in_tx++;
 	return s;
 }
 
 ep_status ep_db_commit(ep_db *db, ep_err *err)
 {
 	static const char SQL_COMMIT[] = "COMMIT";
-	sqlite3_stmt *st = db_stmt(db, SQL_COMMIT, err);
+	static const char SQL_RELEASE[] = "RELEASE ep_inner";
+	sqlite3_stmt *st = db_stmt(db, db->in_tx > 1 ? SQL_RELEASE : SQL_COMMIT, err);
 	if (!st)
 		return EP_E_INTERNAL;
 	ep_status s = db_exec_stmt(db, st, err, "committing");
-	if (s == EP_OK)
-		db->in_tx = 0;
+	if (s == EP_OK && db->in_tx > 0)
+		db->in_tx--;
 	return s;
 }
 
 void ep_db_rollback(ep_db *db)
 {
+	if (db->in_tx > 1) {
+		sqlite3_exec(db->h, "ROLLBACK TO ep_inner; RELEASE ep_inner", NULL, NULL, NULL);
+		db->in_tx--;
+		return;
+	}
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	db->in_tx = 0;
+}
+
+bool ep_db_in_transaction(const ep_db *db)
+{
+	return db->in_tx > 0;
 }
 
 ep_status ep_db_change_stamp(ep_db *db, uint64_t stamp[2], ep_err *err)
