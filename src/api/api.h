@@ -31,6 +31,21 @@ ep_status ep_api_xref_set(ep_req *req, ep_resp *resp);
 ep_status ep_api_xref_remove(ep_req *req, ep_resp *resp);
 ep_status ep_api_referenced_by(ep_req *req, ep_resp *resp);
 
+/* Signing in and the caller's own account (api_auth.c). */
+ep_status ep_api_login(ep_req *req, ep_resp *resp);
+ep_status ep_api_logout(ep_req *req, ep_resp *resp);
+ep_status ep_api_session(ep_req *req, ep_resp *resp);
+ep_status ep_api_password(ep_req *req, ep_resp *resp);
+ep_status ep_api_totp_begin(ep_req *req, ep_resp *resp);
+ep_status ep_api_totp_confirm(ep_req *req, ep_resp *resp);
+ep_status ep_api_tokens_list(ep_req *req, ep_resp *resp);
+ep_status ep_api_token_create(ep_req *req, ep_resp *resp);
+ep_status ep_api_token_revoke(ep_req *req, ep_resp *resp);
+/* Accounts and the audit trail (api_admin.c). */
+ep_status ep_api_users_list(ep_req *req, ep_resp *resp);
+ep_status ep_api_user_get(ep_req *req, ep_resp *resp);
+ep_status ep_api_audit_list(ep_req *req, ep_resp *resp);
+
 /* Parses an If-Match value ("3", "\"3\"" or W/"3") into a version. */
 ep_status ep_api_if_match(const ep_req *req, int64_t *version, ep_err *err);
 

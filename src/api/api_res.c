@@ -143,7 +143,7 @@ static const char *fts_query(ep_arena *a, const char *q)
 ep_status ep_api_list(ep_req *req, ep_resp *resp)
 {
 	const ep_resdef *d = resdef(req);
-	ep_list_opts o = {.limit = LIMIT_DEFAULT};
+	ep_list_opts o = {.limit = LIMIT_DEFAULT, .vis = req->vis};
 	ep_err *err = &resp->err;
 	if (req->route->bind && req->nids > 0) {
 		const ep_field *f = ep_resdef_field(d, req->route->bind);
@@ -374,6 +374,14 @@ ep_status ep_api_referenced_by(ep_req *req, ep_resp *resp)
 	json_t *items;
 	if ((s = ep_db_actions_referring(req->db, req->ids[0], &items, &resp->err)) != EP_OK)
 		return s;
+	/* Only the referring actions the caller may read: their notes are theirs. */
+	const ep_resdef *actions = ep_resdef_find("actions");
+	for (size_t i = json_array_size(items); req->vis && i-- > 0;) {
+		ep_scope sc;
+		int64_t from = (int64_t)json_integer_value(json_object_get(json_array_get(items, i), "action_id"));
+		if (ep_db_res_scope(req->db, actions, from, req->vis, &sc, NULL) != EP_OK)
+			json_array_remove(items, i);
+	}
 	json_t *page = json_object();
 	json_object_set_new(page, "items", items);
 	json_object_set_new(page, "next_cursor", json_null());

@@ -95,6 +95,49 @@ ep_status ep_db_res_get(ep_db *db, const ep_resdef *d, int64_t id, json_t **out,
 	return s;
 }
 
+/* Binds what a caller may read to the named parameters of a visibility condition; a
+ * statement without one of them simply lacks it. */
+static void bind_vis(sqlite3_stmt *st, const ep_vis *v)
+{
+	/* A statement without a parameter refuses its binding (SQLITE_RANGE), which is harmless. */
+	sqlite3_bind_int(st, 91, v->clearance);
+	sqlite3_bind_int(st, 92, v->limite);
+	sqlite3_bind_int(st, 93, v->all);
+	sqlite3_bind_int(st, 94, v->member);
+	sqlite3_bind_text(st, 95, v->priorities ? v->priorities : "[]", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 96, v->oaps ? v->oaps : "[]", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 97, v->actions ? v->actions : "[]", -1, SQLITE_TRANSIENT);
+}
+
+ep_status ep_db_res_scope(ep_db *db, const ep_resdef *d, int64_t id, const ep_vis *vis, ep_scope *out, ep_err *err)
+{
+	ep_buf b;
+	ep_buf_init(&b, SQL_MAX);
+	ep_buf_printf(&b, "%s WHERE t.id = ?1", d->scope);
+	if (vis && d->vis)
+		ep_buf_printf(&b, " AND %s", d->vis);
+	sqlite3_stmt *st = b.len < SQL_MAX - 1 ? db_stmt_text(db, ep_buf_str(&b), err) : NULL;
+	ep_buf_release(&b);
+	if (!st)
+		return EP_E_INTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	if (vis)
+		bind_vis(st, vis);
+	int rc = sqlite3_step(st);
+	ep_status s = EP_OK;
+	if (rc == SQLITE_ROW) {
+		out->priority_id = sqlite3_column_int64(st, 0);
+		out->oap_id = sqlite3_column_int64(st, 1);
+		out->action_id = sqlite3_column_int64(st, 2);
+	} else if (rc == SQLITE_DONE) {
+		s = ep_err_set(err, EP_E_NOTFOUND, NULL, "no %s %lld", d->singular, (long long)id);
+	} else {
+		s = db_fail(db, err, "reading where a row belongs");
+	}
+	sqlite3_reset(st);
+	return s;
+}
+
 /* Binds the text form of a value of field f (already validated by the caller). */
 static void bind_text_value(sqlite3_stmt *st, int i, const ep_field *f, const char *v)
 {
@@ -136,7 +179,9 @@ ep_status ep_db_res_list(ep_db *db, const ep_resdef *d, const ep_list_opts *o, j
 	ep_buf b;
 	ep_buf_init(&b, SQL_MAX);
 	select_cols(&b, d, "");
-	ep_buf_puts(&b, " WHERE 1");
+	ep_buf_puts(&b, " AS t WHERE 1");
+	if (o->vis && d->vis)
+		ep_buf_printf(&b, " AND %s", d->vis);
 	int arg = 1;
 	if (has_archived(d) && !o->include_archived)
 		ep_buf_puts(&b, " AND archived = 0");
@@ -189,6 +234,8 @@ ep_status ep_db_res_list(ep_db *db, const ep_resdef *d, const ep_list_opts *o, j
 		sqlite3_bind_int64(st, c_arg + 1, o->cursor_id);
 	}
 	sqlite3_bind_int64(st, l_arg, o->limit + 1);
+	if (o->vis)
+		bind_vis(st, o->vis);
 
 	json_t *arr = json_array();
 	int rc;

@@ -57,7 +57,34 @@ typedef struct ep_resdef {
 	bool has_version;      /* the table has version */
 	const char *fts;       /* the FTS5 table for ?q=, or NULL */
 	const char *doc;
+	/* Who may read a row: an SQL condition on the row (alias t) over the parameters of
+	 * ep_vis (?91 to ?97, see db_res_defs.c). Lists, searches and reads add it to
+	 * their WHERE, so what a caller may not read is never selected. */
+	const char *vis;
+	/* The row's place in the plan: SELECT priority_id, oap_id, action_id FROM table t ...
+	 * (NULLs where it has none), for the scope of the roles that may change it. */
+	const char *scope;
 } ep_resdef;
+
+/* What a caller may read: the values the visibility conditions bind. */
+typedef struct ep_vis {
+	int clearance; /* the highest classification the caller may read */
+	int limite;    /* 1: may read LIMITE content */
+	int all;       /* 1: need to know covers every OAP and action */
+	int member;    /* 1: a member of the EMPACT community, not the public */
+	const char *priorities; /* JSON arrays of the ids in the caller's scope, such as "[3]" */
+	const char *oaps;
+	const char *actions;
+} ep_vis;
+
+/* Where a row sits: its priority, OAP and action (0 where none). */
+typedef struct ep_scope {
+	int64_t priority_id, oap_id, action_id;
+} ep_scope;
+
+/* The scope of row id of d, if the caller (vis; NULL: anyone) may read it; EP_E_NOTFOUND
+ * otherwise, whether the row is missing or hidden. */
+ep_status ep_db_res_scope(ep_db *db, const ep_resdef *d, int64_t id, const ep_vis *vis, ep_scope *out, ep_err *err);
 
 /* Every resource, and one by name (NULL if unknown). */
 const ep_resdef *ep_resdefs(size_t *n);
@@ -82,6 +109,7 @@ typedef struct ep_list_opts {
 	int64_t cursor_id;      /* and its id */
 	const char *q;          /* full-text search, or NULL */
 	bool include_archived;
+	const ep_vis *vis;      /* what the caller may read; NULL: everything */
 } ep_list_opts;
 
 /* Reads one row as a JSON object (id, every field, version). EP_E_NOTFOUND if absent. */

@@ -210,30 +210,100 @@ static const ep_field document_f[] = {
 	B("frozen", "frozen", RO | FI, "an issued release record that can no longer change"),
 };
 
-#define DEF(name, singular, table, fields, archive, fts, doc) \
-	{name, singular, table, fields, sizeof fields / sizeof fields[0], archive, true, fts, doc}
+/*
+ * Visibility. The parameters are numbered ?91 to ?97 (clearance, LIMITE, all, member, and the
+ * priority, OAP and action ids of the caller's scope) so that they never meet the ?1, ?2 ... a
+ * list assembles for its filters. A caller reads a row when its clearance covers the row's classification, when
+ * LIMITE rows are open to it, and when it has need to know: its roles cover every OAP and
+ * action (?93), or the row belongs to a priority, OAP or action of its scope (?95, ?96,
+ * ?97, JSON arrays of ids). What hangs off an action is visible only with the action. Goals,
+ * KPIs and reporting rounds are for members of the EMPACT community (?94), not the public.
+ */
+#define IN_JSON(p) " IN (SELECT value FROM json_each(" p "))"
+#define OAP_NTK(x)                                                                                       \
+	"(?93 OR " x ".priority_id" IN_JSON("?95") " OR " x ".id" IN_JSON("?96") " OR " x                 \
+	".id IN (SELECT oap_id FROM actions WHERE id" IN_JSON("?97") "))"
+#define CLEARED(x) x ".classification <= ?91 AND " x ".marking <= ?92"
+#define OAP_VIS(x) "(" CLEARED(x) " AND " OAP_NTK(x) ")"
+/* What hangs off an OAP needs the OAP's need to know, not its classification: an OAP as a
+ * whole may be RESTREINT UE while some of its sections and actions are not. */
+#define VIS_OAP(col) col " IN (SELECT vo.id FROM oaps vo WHERE " OAP_NTK("vo") ")"
+#define ACTION_NTK(x)                                                                                    \
+	"(?93 OR " x ".id" IN_JSON("?97") " OR " x ".oap_id" IN_JSON("?96") " OR " x                      \
+	".oap_id IN (SELECT id FROM oaps WHERE priority_id" IN_JSON("?95") "))"
+#define ACTION_VIS(x) "(" CLEARED(x) " AND " ACTION_NTK(x) ")"
+#define VIS_ACTION(col) col " IN (SELECT va.id FROM actions va WHERE " ACTION_VIS("va") ")"
+
+#define V_OPEN "1"
+#define V_GOALS "?94"
+#define V_MEMBER "?94"
+#define V_OAPS OAP_VIS("t")
+#define V_SECTIONS "(" CLEARED("t") " AND " VIS_OAP("t.oap_id") ")"
+#define V_ACTIONS ACTION_VIS("t")
+#define V_KPIS                                                                                           \
+	"(?94 AND ((t.action_id IS NOT NULL AND " VIS_ACTION("t.action_id") ") OR (t.oap_id IS NOT NULL AND " \
+	VIS_OAP("t.oap_id") ") OR ((t.goal_id IS NOT NULL OR t.shared_goal_id IS NOT NULL) AND ?92)))"
+#define V_JADS                                                                                           \
+	"(" CLEARED("t") " AND (?93 OR t.id IN (SELECT jad_id FROM jad_actions WHERE " VIS_ACTION("action_id") \
+	") OR t.id IN (SELECT jad_id FROM jad_priorities WHERE priority_id" IN_JSON("?95") ")))"
+#define V_GRANTS "(?93 OR t.id IN (SELECT grant_id FROM grant_actions WHERE " VIS_ACTION("action_id") "))"
+#define V_PRACTICES                                                                                      \
+	"(" CLEARED("t") " AND ((t.action_id IS NOT NULL AND " VIS_ACTION("t.action_id") ") OR (t.action_id IS NULL AND " \
+	VIS_OAP("t.oap_id") ")))"
+#define V_OVERLAPS "(" VIS_ACTION("t.action_a_id") " AND " VIS_ACTION("t.action_b_id") ")"
+#define V_DOCUMENTS                                                                                      \
+	"(" CLEARED("t") " AND (t.oap_id IS NULL OR (t.classification = 0 AND t.marking = 0) OR " VIS_OAP("t.oap_id") "))"
+
+/* Scopes: the priority, OAP and action a row belongs to. */
+#define S_NONE(table) "SELECT NULL, NULL, NULL FROM " table " t"
+#define S_OAPS "SELECT t.priority_id, t.id, NULL FROM oaps t"
+#define S_SECTIONS "SELECT o.priority_id, t.oap_id, NULL FROM oap_sections t JOIN oaps o ON o.id = t.oap_id"
+#define S_ACTIONS "SELECT o.priority_id, t.oap_id, t.id FROM actions t JOIN oaps o ON o.id = t.oap_id"
+#define S_OWNED(table)                                                                                   \
+	"SELECT COALESCE(o.priority_id, g.priority_id), COALESCE(a.oap_id, t.oap_id), t.action_id FROM " table \
+	" t LEFT JOIN actions a ON a.id = t.action_id LEFT JOIN oaps o ON o.id = COALESCE(a.oap_id, t.oap_id)" \
+	" LEFT JOIN strategic_goals g ON g.id = t.goal_id"
+#define S_PRACTICES                                                                                      \
+	"SELECT o.priority_id, COALESCE(a.oap_id, t.oap_id), t.action_id FROM good_practices t LEFT JOIN actions a" \
+	" ON a.id = t.action_id LEFT JOIN oaps o ON o.id = COALESCE(a.oap_id, t.oap_id)"
+#define S_GOALS "SELECT t.priority_id, NULL, NULL FROM strategic_goals t"
+#define S_PRIORITIES "SELECT t.id, NULL, NULL FROM priorities t"
+#define S_OVERLAPS                                                                                       \
+	"SELECT o.priority_id, a.oap_id, t.action_a_id FROM overlaps t JOIN actions a ON a.id = t.action_a_id" \
+	" JOIN oaps o ON o.id = a.oap_id"
+#define S_DOCUMENTS "SELECT o.priority_id, t.oap_id, NULL FROM council_documents t LEFT JOIN oaps o ON o.id = t.oap_id"
+
+#define DEF(name, singular, table, fields, archive, fts, doc, vis, scope) \
+	{name, singular, table, fields, sizeof fields / sizeof fields[0], archive, true, fts, doc, vis, scope}
 
 static const ep_resdef defs[] = {
 	DEF("organisations", "organisation", "organisations", org_f, true, "organisations_fts",
-	    "Member State authorities, EU institutions and agencies, third countries and other partners"),
-	DEF("cycles", "cycle", "cycles", cycle_f, false, NULL, "policy cycles (2011-2013, 2022-2025)"),
-	DEF("priorities", "priority", "priorities", priority_f, true, "priorities_fts", "EU crime priorities of a cycle"),
+	    "Member State authorities, EU institutions and agencies, third countries and other partners", V_OPEN,
+	    S_NONE("organisations")),
+	DEF("cycles", "cycle", "cycles", cycle_f, false, NULL, "policy cycles (2011-2013, 2022-2025)", V_OPEN,
+	    S_NONE("cycles")),
+	DEF("priorities", "priority", "priorities", priority_f, true, "priorities_fts", "EU crime priorities of a cycle",
+	    V_OPEN, S_PRIORITIES),
 	DEF("goals", "strategic goal", "strategic_goals", goal_f, true, "strategic_goals_fts",
-	    "strategic (MASP) goals of a priority"),
+	    "strategic (MASP) goals of a priority", V_GOALS, S_GOALS),
 	DEF("shared-goals", "shared goal", "shared_goals", shared_goal_f, true, "shared_goals_fts",
-	    "goals shared across the priorities of a cycle"),
-	DEF("oaps", "OAP", "oaps", oap_f, true, "oaps_fts", "Operational Action Plans"),
-	DEF("sections", "OAP section", "oap_sections", section_f, false, "oap_sections_fts", "sections of an OAP"),
-	DEF("actions", "operational action", "actions", action_f, true, "actions_fts", "operational actions of an OAP"),
-	DEF("kpis", "KPI", "kpis", kpi_f, false, NULL, "key performance indicators"),
-	DEF("reporting-rounds", "reporting round", "reporting_rounds", round_f, false, NULL, "reporting rounds"),
-	DEF("jads", "Joint Action Day", "jads", jad_f, true, "jads_fts", "Joint Action Days"),
-	DEF("grants", "grant", "grants", grant_f, false, NULL, "grants funding actions"),
+	    "goals shared across the priorities of a cycle", V_GOALS, S_NONE("shared_goals")),
+	DEF("oaps", "OAP", "oaps", oap_f, true, "oaps_fts", "Operational Action Plans", V_OAPS, S_OAPS),
+	DEF("sections", "OAP section", "oap_sections", section_f, false, "oap_sections_fts", "sections of an OAP",
+	    V_SECTIONS, S_SECTIONS),
+	DEF("actions", "operational action", "actions", action_f, true, "actions_fts", "operational actions of an OAP",
+	    V_ACTIONS, S_ACTIONS),
+	DEF("kpis", "KPI", "kpis", kpi_f, false, NULL, "key performance indicators", V_KPIS, S_OWNED("kpis")),
+	DEF("reporting-rounds", "reporting round", "reporting_rounds", round_f, false, NULL, "reporting rounds",
+	    V_MEMBER, S_NONE("reporting_rounds")),
+	DEF("jads", "Joint Action Day", "jads", jad_f, true, "jads_fts", "Joint Action Days", V_JADS, S_NONE("jads")),
+	DEF("grants", "grant", "grants", grant_f, false, NULL, "grants funding actions", V_GRANTS, S_NONE("grants")),
 	DEF("good-practices", "good practice", "good_practices", practice_f, false, "good_practices_fts",
-	    "good and bad practices"),
-	DEF("overlaps", "overlap", "overlaps", overlap_f, false, NULL, "overlaps between actions"),
+	    "good and bad practices", V_PRACTICES, S_PRACTICES),
+	DEF("overlaps", "overlap", "overlaps", overlap_f, false, NULL, "overlaps between actions", V_OVERLAPS,
+	    S_OVERLAPS),
 	DEF("documents", "Council document", "council_documents", document_f, false, "council_documents_fts",
-	    "Council documents"),
+	    "Council documents", V_DOCUMENTS, S_DOCUMENTS),
 };
 
 const ep_resdef *ep_resdefs(size_t *n)

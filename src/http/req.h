@@ -12,6 +12,8 @@
 #include "core/arena.h"
 #include "core/config.h"
 #include "core/status.h"
+#include "access/access.h"
+#include "access/throttle.h"
 #include "db/db.h"
 #include "http/query.h"
 #include "svc/svc_rules.h"
@@ -43,6 +45,12 @@ typedef struct ep_req {
 	const char *if_match; /* the If-Match header, or NULL */
 	const char *request_id;
 	const struct ep_route *route;
+	const ep_principal *who; /* the caller, as the policy check saw it */
+	const ep_vis *vis;       /* what the caller may read (&who->vis) */
+	const char *client_addr;
+	ep_throttle *throttle;   /* of failed sign-ins */
+	bool tls;                /* the connection is TLS */
+	const char *anchor;      /* the audit anchor file */
 } ep_req;
 
 typedef struct ep_resp {
@@ -54,6 +62,10 @@ typedef struct ep_resp {
 	char location[256];
 	char *text;               /* a non-JSON body (malloc'd), such as the metrics */
 	const char *content_type; /* of text */
+	char set_cookie[512];     /* a Set-Cookie header to send, or "" */
+	int retry_after;          /* > 0: a Retry-After header (429) */
+	bool audited;             /* the handler wrote the audit record of the request itself */
+	int64_t audit_object_id;  /* the object a write created or changed, when not the path's */
 } ep_resp;
 
 typedef ep_status (*ep_handler)(ep_req *req, ep_resp *resp);

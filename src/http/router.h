@@ -42,7 +42,12 @@ typedef struct ep_route {
 	const char *schema; /* the resource the route reads or writes (db_res.h) */
 	const char *bind;   /* a nested route: the field its first {id} fills ("oap_id") */
 	int tag;            /* index for metrics */
+	unsigned flags;     /* EP_ROUTE_* */
 } ep_route;
+
+enum {
+	EP_ROUTE_SELF_AUDIT = 1, /* the handler writes its own audit record, in its own transactions */
+};
 
 typedef enum ep_match {
 	EP_MATCH_OK,

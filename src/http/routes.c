@@ -197,12 +197,54 @@ void ep_router_init_with(size_t body_max)
 		{EP_DELETE, "/api/v1/actions/{id}/cross-references/{action_id}", ep_api_xref_remove, "Remove a cross-reference"},
 	};
 	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
-		r = add(links[i].m, links[i].path, links[i].h, "actions.write", "actions", links[i].summary);
+		/* Confirming a participation is the NEC's; every other link is the Drivers'. */
+		const char *lp = links[i].h == ep_api_participant_set ? "actions.participation" : "actions.links";
+		r = add(links[i].m, links[i].path, links[i].h, lp, "actions", links[i].summary);
 		if (links[i].m != EP_DELETE)
 			r->body_max = 64 * 1024;
 	}
-	add(EP_GET, "/api/v1/actions/{id}/referenced-by", ep_api_referenced_by, "actions.read", NULL,
+	add(EP_GET, "/api/v1/actions/{id}/referenced-by", ep_api_referenced_by, "actions.read", "actions",
 	    "The actions that cross-reference this one");
+
+	/* Signing in and out, the caller's own account, and the audit trail. */
+	r = add(EP_POST, "/api/v1/auth/login", ep_api_login, "public", NULL,
+		"Sign in: {\"username\", \"password\", \"totp\"}; sets the session cookie");
+	r->body_max = 8192;
+	r->flags = EP_ROUTE_SELF_AUDIT;
+	r = add(EP_POST, "/api/v1/auth/logout", ep_api_logout, "session", NULL, "End this session");
+	r->body_max = 1024;
+	add(EP_GET, "/api/v1/auth/session", ep_api_session, "session", NULL,
+	    "Who is signed in: account, roles, clearance and the CSRF token of the session");
+	r = add(EP_POST, "/api/v1/auth/password", ep_api_password, "self", NULL,
+		"Change your password: {\"current_password\", \"new_password\"}; ends every session");
+	r->body_max = 8192;
+	r = add(EP_POST, "/api/v1/auth/totp", ep_api_totp_begin, "session", NULL,
+		"Start TOTP enrolment: a new secret, its otpauth URI and a QR code (SVG)");
+	r->body_max = 1024;
+	r = add(EP_POST, "/api/v1/auth/totp/confirm", ep_api_totp_confirm, "session", NULL,
+		"Finish TOTP enrolment with a code of the new secret: {\"code\"}");
+	r->body_max = 1024;
+	add(EP_GET, "/api/v1/auth/tokens", ep_api_tokens_list, "self", NULL, "Your API tokens (never the tokens themselves)");
+	r = add(EP_POST, "/api/v1/auth/tokens", ep_api_token_create, "self", NULL,
+		"A new API token, shown once: {\"name\", \"expires_days\"}");
+	r->body_max = 4096;
+	add(EP_DELETE, "/api/v1/auth/tokens/{id}", ep_api_token_revoke, "self", NULL, "Revoke one of your API tokens");
+	r = add(EP_GET, "/api/v1/audit", ep_api_audit_list, "audit.read", NULL,
+		"The audit trail, newest first, filtered by object, actor, outcome and time");
+	{
+		static const char *const outcomes[] = {"ok", "denied", "failed", NULL};
+		size_t np = 0;
+		r->params[np++] = (ep_param_spec){"limit", EP_P_INT, 1, 500, NULL, "page size, 1-500 (default 50)"};
+		r->params[np++] = (ep_param_spec){"before", EP_P_INT, 1, INT64_MAX, NULL, "the next_before of the previous page"};
+		r->params[np++] = (ep_param_spec){"object_kind", EP_P_TEXT, 0, 64, NULL, "the kind of object (actions)"};
+		r->params[np++] = (ep_param_spec){"object_id", EP_P_INT, 1, INT64_MAX, NULL, "the object's id"};
+		r->params[np++] = (ep_param_spec){"actor", EP_P_TEXT, 0, 64, NULL, "the user name of the actor"};
+		r->params[np++] = (ep_param_spec){"outcome", EP_P_ENUM, 0, 0, outcomes, "ok, denied or failed"};
+		r->params[np++] = (ep_param_spec){"since", EP_P_TEXT, 0, 20, NULL, "from this time (YYYY-MM-DD or ...THH:MM:SSZ)"};
+		r->params[np++] = (ep_param_spec){"until", EP_P_TEXT, 0, 20, NULL, "before this time"};
+	}
+	add(EP_GET, "/api/v1/users", ep_api_users_list, "users.read", NULL, "Accounts with their organisation, clearance and roles");
+	add(EP_GET, "/api/v1/users/{id}", ep_api_user_get, "users.read", NULL, "One account");
 }
 
 void ep_router_init(void)

@@ -27,6 +27,10 @@
 #include "core/num.h"
 #include "core/str.h"
 #include "core/time.h"
+#include "access/auth.h"
+#include "access/authhdr.h"
+#include "api/api.h"
+#include "audit/audit.h"
 #include "http/json_out.h"
 #include "http/router.h"
 #include "core/banned.h"
@@ -35,6 +39,8 @@
 
 static const ep_config *g_cfg;
 static atomic_int g_inflight;
+static ep_throttle *g_throttle;
+static char g_anchor[1200];
 
 /* Database connections, one per worker thread, closed when the server stops. */
 static pthread_mutex_t dbs_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -70,6 +76,8 @@ struct conn {
 	unsigned allow;
 	ep_req req;
 	char rid[17];
+	ep_principal who;
+	char addr[64];
 };
 
 static double now_mono(void)
@@ -116,7 +124,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls, en
 
 static int http_status(ep_status s, const ep_resp *resp)
 {
-	if (resp->status && s == EP_OK)
+	if (resp->status && (s == EP_OK || resp->status >= 400))
 		return resp->status;
 	switch (s) {
 	case EP_OK: return 200;
@@ -137,6 +145,8 @@ static const char *code_for(int status)
 {
 	switch (status) {
 	case 400: return "bad_request";
+	case 401: return "unauthorized";
+	case 429: return "too_many_requests";
 	case 403: return "forbidden";
 	case 404: return "not_found";
 	case 405: return "method_not_allowed";
@@ -191,18 +201,25 @@ static void security_headers(struct MHD_Response *r)
 	MHD_add_response_header(r, "Cache-Control", "no-store");
 }
 
-static void access_log(struct MHD_Connection *c, const struct conn *k, const char *method, int status, size_t bytes,
-		       double secs)
+/* The client's address as text, "-" when unknown. */
+static void client_address(struct MHD_Connection *c, char *addr, size_t n)
 {
-	char ts[EP_TIMESTAMP_LEN], addr[64] = "-";
-	ep_time_format(ep_time_now(), ts);
+	snprintf(addr, n, "-");
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci && ci->client_addr) {
 		if (ci->client_addr->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, addr, sizeof addr);
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, addr, (socklen_t)n);
 		else if (ci->client_addr->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, addr, sizeof addr);
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, addr, (socklen_t)n);
 	}
+}
+
+static void access_log(struct MHD_Connection *c, const struct conn *k, const char *method, int status, size_t bytes,
+		       double secs)
+{
+	char ts[EP_TIMESTAMP_LEN], addr[64];
+	ep_time_format(ep_time_now(), ts);
+	client_address(c, addr, sizeof addr);
 	char line[1200];
 	int n = snprintf(line, sizeof line, "%s %s %s %.600s %d %zu %.3fms %s\n", ts, addr, method,
 			 k && k->uri ? k->uri : "-", status, bytes, secs * 1000.0, k ? k->rid : "-");
@@ -244,6 +261,15 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct conn *k, const c
 	}
 	if (resp && resp->location[0])
 		MHD_add_response_header(r, "Location", resp->location);
+	if (resp && resp->set_cookie[0])
+		MHD_add_response_header(r, "Set-Cookie", resp->set_cookie);
+	if (resp && resp->retry_after > 0) {
+		char ra[24];
+		snprintf(ra, sizeof ra, "%d", resp->retry_after);
+		MHD_add_response_header(r, "Retry-After", ra);
+	}
+	if (status == 401)
+		MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"empact\"");
 	if (status == 405 && k) {
 		char allow[64];
 		ep_methods_text(k->allow, allow, sizeof allow);
@@ -570,6 +596,356 @@ static void check_headers(struct MHD_Connection *c, struct conn *k, const char *
 	ep_buf_init(&k->body, max ? max : 1);
 }
 
+/* ---- the policy check, and the audit records of the router ---- */
+
+/* Appends an audit record about the request on its own (outside any transaction) and anchors
+ * it. A failure is logged: the answer to the client does not change. */
+static void audit_alone(const struct conn *k, const char *action, const char *kind, int64_t id, const char *outcome,
+			const char *detail)
+{
+	const ep_principal *p = &k->who;
+	ep_audit_rec r = {
+		.actor_id = p->user.id,
+		.actor = ep_principal_name(p),
+		.org_code = p->user.org_code[0] ? p->user.org_code : NULL,
+		.action = action,
+		.object_kind = kind,
+		.object_id = id,
+		.outcome = outcome,
+		.request_id = k->rid,
+		.detail = detail,
+	};
+	ep_err err;
+	int64_t rid;
+	char head[EP_AUDIT_HASH_HEX];
+	if (ep_audit_append(k->req.db, &r, &rid, head, &err) != EP_OK)
+		ep_error("audit: %s", err.msg);
+	else
+		ep_audit_anchor(g_anchor, rid, head, NULL);
+}
+
+static const char *route_action(const ep_req *req)
+{
+	return req->route->permission;
+}
+
+/* The object a request is about, for audit records: the first {id} of its path. */
+static const char *route_kind(const ep_req *req)
+{
+	return req->route->schema ? req->route->schema : NULL;
+}
+
+/* Who the request comes from: an API token, a session cookie, or no one (the public). */
+static ep_status authenticate(struct MHD_Connection *c, struct conn *k, ep_resp *resp)
+{
+	ep_req *req = &k->req;
+	ep_principal_anonymous(&k->who);
+	ep_auth_ctx ac = {.db = req->db, .max_class = g_cfg->max_classification, .arena = k->arena,
+			  .address = k->addr, .request_id = k->rid, .anchor = g_anchor, .now = ep_time_now()};
+	const char *authz = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	ep_status s;
+	if (authz) {
+		char token[EP_TOKEN_LEN + 8];
+		if ((s = ep_authz_bearer(authz, strlen(authz), token, sizeof token, &resp->err)) != EP_OK) {
+			resp->status = 401;
+			return ep_err_set(&resp->err, EP_E_DENIED, "Authorization",
+					  "send an API token as Authorization: Bearer TOKEN");
+		}
+		if ((s = ep_auth_token(&ac, token, &k->who, &resp->err)) != EP_OK) {
+			if (s == EP_E_DENIED)
+				resp->status = 401;
+			ep_principal_anonymous(&k->who);
+			return s;
+		}
+		return EP_OK;
+	}
+	const char *cookie = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
+	if (!cookie)
+		return EP_OK;
+	char value[EP_COOKIE_VALUE_MAX];
+	bool found = false;
+	if ((s = ep_cookie_find(cookie, strlen(cookie), EP_SESSION_COOKIE, value, &found, &resp->err)) != EP_OK) {
+		resp->status = 400;
+		resp->err.field[0] = '\0';
+		snprintf(resp->err.field, sizeof resp->err.field, "Cookie");
+		return EP_E_INVALID;
+	}
+	if (!found)
+		return EP_OK;
+	if ((s = ep_auth_session(&ac, value, &k->who, &resp->err)) != EP_OK) {
+		if (s == EP_E_DENIED) {
+			resp->status = 401;
+			ep_cookie_set_session("", 0, resp->set_cookie, sizeof resp->set_cookie, NULL);
+		}
+		ep_principal_anonymous(&k->who);
+		return s;
+	}
+	return EP_OK;
+}
+
+/* A state-changing request may not come from another site: its Origin (when the client sends
+ * one) must be this server, and with a cookie session it must carry the session's CSRF token. */
+static ep_status check_csrf(struct MHD_Connection *c, struct conn *k, ep_resp *resp)
+{
+	const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+	const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+	if (origin && (!host || !ep_origin_matches_host(origin, strlen(origin), host))) {
+		resp->status = 403;
+		return ep_err_set(&resp->err, EP_E_DENIED, "Origin", "a request from another site is refused");
+	}
+	if (k->who.auth != EP_AUTH_SESSION)
+		return EP_OK;
+	const char *csrf = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
+	if (!csrf || !ep_token_equal(csrf, k->who.csrf)) {
+		resp->status = 403;
+		return ep_err_set(&resp->err, EP_E_DENIED, "X-CSRF-Token",
+				  "send the CSRF token of your session (csrf_token of the sign-in answer) in X-CSRF-Token");
+	}
+	return EP_OK;
+}
+
+/* A body's references to records the caller may not read are refused exactly as references to
+ * records that do not exist, so that a write cannot probe or reach into what is hidden. */
+static void hidden_refs(struct conn *k, const ep_resdef *d, ep_resp *resp)
+{
+	ep_req *req = &k->req;
+	const char *k2;
+	json_t *v;
+	json_object_foreach(req->body, k2, v)
+	{
+		const char *ref = NULL;
+		const ep_field *f = d ? ep_resdef_field(d, k2) : NULL;
+		if (f && f->type == EP_F_REF)
+			ref = f->ref;
+		else if (strcmp(k2, "action_id") == 0)
+			ref = "actions";
+		else if (strcmp(k2, "goal_id") == 0)
+			ref = "goals";
+		const ep_resdef *rd = ref ? ep_resdef_find(ref) : NULL;
+		if (!rd || !json_is_integer(v) || strcmp(rd->vis, "1") == 0)
+			continue;
+		ep_scope sc;
+		if (ep_db_res_scope(req->db, rd, (int64_t)json_integer_value(v), req->vis, &sc, NULL) == EP_E_NOTFOUND) {
+			char path[80];
+			snprintf(path, sizeof path, "$.%.64s", k2);
+			ep_errs_add(&resp->problems, EP_E_INVALID, path, "there is no %s %lld", rd->singular,
+				    (long long)json_integer_value(v));
+		}
+	}
+}
+
+/* The one policy check: finds what the request is about (hidden records read as absent), then
+ * asks the permission table. */
+static ep_status guard(struct conn *k, bool writes, ep_resp *resp, const char **perm_out)
+{
+	ep_req *req = &k->req;
+	const ep_route *rt = req->route;
+	ep_target t = {.body = req->body, .writes = writes};
+	const char *perm = rt->permission;
+	*perm_out = perm;
+	const ep_resdef *d = rt->schema ? ep_resdef_find(rt->schema) : NULL;
+	ep_status s;
+	/* Which record the route names: the parent of a nested list or create, else its own. */
+	const ep_resdef *named = NULL;
+	if (d && req->nids > 0) {
+		named = d;
+		if (rt->bind) {
+			const ep_field *f = ep_resdef_field(d, rt->bind);
+			named = f ? ep_resdef_find(f->ref) : NULL;
+		}
+	}
+	if (named) {
+		if ((s = ep_db_res_scope(req->db, named, req->ids[0], req->vis, &t.scope, &resp->err)) != EP_OK) {
+			if (s == EP_E_NOTFOUND) {
+				ep_scope any;
+				if (ep_db_res_scope(req->db, named, req->ids[0], NULL, &any, NULL) == EP_OK)
+					audit_alone(k, route_action(req), named->name, req->ids[0], "denied",
+						    "hidden from the caller: answered as not found");
+				ep_err_set(&resp->err, EP_E_NOTFOUND, NULL, "no %s %lld", named->singular, (long long)req->ids[0]);
+			}
+			return s;
+		}
+		t.has_scope = true;
+	} else if (d && writes && req->body) {
+		/* A create names its place in the plan in its body. */
+		for (size_t i = 0; i < d->nfields && !t.has_scope; i++) {
+			const ep_field *f = &d->fields[i];
+			json_t *v = json_object_get(req->body, f->name);
+			if (f->type != EP_F_REF || !json_is_integer(v))
+				continue;
+			const ep_resdef *rd = ep_resdef_find(f->ref);
+			if (rd && (strcmp(rd->name, "priorities") == 0 || strcmp(rd->name, "oaps") == 0 ||
+				   strcmp(rd->name, "actions") == 0 || strcmp(rd->name, "goals") == 0) &&
+			    ep_db_res_scope(req->db, rd, (int64_t)json_integer_value(v), req->vis, &t.scope, NULL) == EP_OK)
+				t.has_scope = true;
+		}
+	}
+	if (writes && req->body && (d || rt->handler == ep_api_xref_add || rt->handler == ep_api_goal_link_add)) {
+		hidden_refs(k, d && !(rt->handler == ep_api_xref_add || rt->handler == ep_api_goal_link_add) ? d : NULL, resp);
+		if (ep_errs_count(&resp->problems))
+			return EP_E_INVALID;
+	}
+	if (rt->handler == ep_api_participant_set && req->nids > 1) {
+		json_t *org;
+		if (ep_db_res_get(req->db, ep_resdef_find("organisations"), req->ids[1], &org, NULL) == EP_OK) {
+			json_t *cc = json_object_get(org, "country");
+			if (json_is_string(cc))
+				t.country = ep_arena_strdup(req->arena, json_string_value(cc));
+			json_decref(org);
+		}
+	}
+	if (rt->handler == ep_api_transition && req->body) {
+		json_t *to = json_object_get(req->body, "to");
+		const char *name = json_is_string(to) ? ep_arena_printf(req->arena, "%s.%.40s", perm, json_string_value(to)) : NULL;
+		if (name && ep_perm_find(name))
+			perm = name;
+	}
+	*perm_out = perm;
+	if ((s = ep_access_check(&k->who, perm, &t, &resp->err)) != EP_OK) {
+		resp->status = k->who.user.id ? 403 : 401;
+		audit_alone(k, perm, route_kind(req), req->nids ? req->ids[0] : 0, "denied", resp->err.msg);
+	}
+	return s;
+}
+
+/* Counts the records of a response that are classified or LIMITE, and names the first few. */
+static size_t sensitive(json_t *v, char *ids, size_t n, size_t *used)
+{
+	size_t count = 0;
+	if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x) count += sensitive(x, ids, n, used);
+	} else if (json_is_object(v)) {
+		json_t *c = json_object_get(v, "classification"), *m = json_object_get(v, "marking");
+		if ((json_is_string(c) && strcmp(json_string_value(c), "unclassified") != 0) ||
+		    (json_is_string(m) && strcmp(json_string_value(m), "limite") == 0)) {
+			count++;
+			json_t *id = json_object_get(v, "id");
+			if (json_is_integer(id) && *used < n) {
+				int w = snprintf(ids + *used, n - *used, "%s%lld", *used ? " " : "", (long long)json_integer_value(id));
+				if (w > 0)
+					*used += (size_t)w < n - *used ? (size_t)w : n - *used;
+			}
+		}
+		json_t *items = json_object_get(v, "items");
+		if (items)
+			count += sensitive(items, ids, n, used);
+	}
+	return count;
+}
+
+/* A read: answered from the cache while nothing changed and the caller sees the same; a
+ * response with classified or LIMITE content is never cached and its reading is audited. */
+static ep_status run_read(struct conn *k, ep_resp *resp)
+{
+	ep_req *req = &k->req;
+	uint64_t stamp[2];
+	bool use_cache = cacheable(req) && ep_db_change_stamp(req->db, stamp, &resp->err) == EP_OK;
+	char *key = use_cache ? ep_arena_printf(k->arena, "%s\x1f%s", k->uri, k->who.vis_key) : NULL;
+	size_t len;
+	if (key && (resp->text = cache_get(key, stamp, &len, &resp->version)) != NULL) {
+		resp->content_type = "application/json; charset=utf-8";
+		return EP_OK;
+	}
+	ep_status s = req->route->handler(req, resp);
+	if (s != EP_OK || !resp->data)
+		return s;
+	char ids[200] = "";
+	size_t used = 0;
+	size_t n = req->route->schema ? sensitive(resp->data, ids, sizeof ids, &used) : 0;
+	if (n) {
+		char detail[300];
+		snprintf(detail, sizeof detail, "read %zu classified or LIMITE record%s: %s%s", n, n == 1 ? "" : "s", ids,
+			 used >= sizeof ids - 1 ? " ..." : "");
+		audit_alone(k, "read", route_kind(req), req->nids ? req->ids[0] : 0, "ok", detail);
+		return EP_OK;
+	}
+	if (key && (!resp->status || resp->status == 200) && (resp->text = ep_json_out(resp->data, &len)) != NULL) {
+		resp->content_type = "application/json; charset=utf-8";
+		cache_put(key, stamp, resp->text, len, resp->version);
+	}
+	return EP_OK;
+}
+
+/* The id of the record a write created, from its Location. */
+static int64_t created_id(const ep_resp *resp)
+{
+	const char *slash = strrchr(resp->location, '/');
+	int64_t id = 0;
+	if (slash)
+		ep_parse_i64z(slash + 1, 1, INT64_MAX, &id);
+	return id;
+}
+
+/* A write: the handler's change and its audit record commit together; a refused or failed
+ * write is rolled back and its failure recorded on its own. */
+static ep_status run_write(struct conn *k, const char *perm, ep_resp *resp)
+{
+	ep_req *req = &k->req;
+	ep_status s = ep_db_begin(req->db, &resp->err);
+	if (s != EP_OK)
+		return s;
+	s = req->route->handler(req, resp);
+	int64_t object = resp->audit_object_id ? resp->audit_object_id : created_id(resp);
+	if (!object && req->nids)
+		object = req->ids[0];
+	if (s == EP_OK) {
+		ep_audit_rec r = {
+			.actor_id = k->who.user.id,
+			.actor = ep_principal_name(&k->who),
+			.org_code = k->who.user.org_code[0] ? k->who.user.org_code : NULL,
+			.action = perm,
+			.object_kind = route_kind(req),
+			.object_id = object,
+			.outcome = "ok",
+			.request_id = k->rid,
+			.detail = ep_arena_printf(k->arena, "%s %s", ep_method_name(req->method), req->path),
+		};
+		int64_t id;
+		char head[EP_AUDIT_HASH_HEX];
+		if ((s = ep_audit_append(req->db, &r, &id, head, &resp->err)) == EP_OK &&
+		    (s = ep_db_commit(req->db, &resp->err)) == EP_OK) {
+			ep_audit_anchor(g_anchor, id, head, NULL);
+			return EP_OK;
+		}
+		json_decref(resp->data);
+		resp->data = NULL;
+		resp->status = 0;
+	}
+	while (ep_db_in_transaction(req->db))
+		ep_db_rollback(req->db);
+	const char *why = resp->err.msg[0] ? resp->err.msg : ep_errs_count(&resp->problems) ? resp->problems.items[0].msg : "";
+	audit_alone(k, perm, route_kind(req), object, "failed", ep_arena_printf(k->arena, "%s %s: %.200s",
+										  ep_method_name(req->method), req->path, why));
+	return s;
+}
+
+static ep_status serve_request(struct MHD_Connection *c, struct conn *k, ep_resp *resp)
+{
+	ep_req *req = &k->req;
+	bool writes = req->method != EP_GET && req->method != EP_HEAD;
+	ep_status s = authenticate(c, k, resp);
+	req->who = &k->who;
+	req->vis = &k->who.vis;
+	if (s != EP_OK) {
+		audit_alone(k, "authenticate", NULL, 0, "denied", resp->err.msg);
+		return s;
+	}
+	if (writes && (s = check_csrf(c, k, resp)) != EP_OK) {
+		audit_alone(k, route_action(req), route_kind(req), req->nids ? req->ids[0] : 0, "denied", resp->err.msg);
+		return s;
+	}
+	const char *perm;
+	if ((s = guard(k, writes, resp, &perm)) != EP_OK)
+		return s;
+	if (!writes)
+		return run_read(k, resp);
+	if (req->route->flags & EP_ROUTE_SELF_AUDIT)
+		return req->route->handler(req, resp);
+	return run_write(k, perm, resp);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_data_size, void **req_cls)
 {
@@ -620,21 +996,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (s == EP_OK) {
 		req->body = body;
 		req->db = worker_db(&resp.err);
-		uint64_t stamp[2];
-		bool use_cache = req->db && cacheable(req) && ep_db_change_stamp(req->db, stamp, &resp.err) == EP_OK;
-		size_t len;
-		if (!req->db) {
-			s = EP_E_INTERNAL;
-		} else if (use_cache && (resp.text = cache_get(k->uri, stamp, &len, &resp.version)) != NULL) {
-			resp.content_type = "application/json; charset=utf-8";
-		} else {
-			s = req->route->handler(req, &resp);
-			if (s == EP_OK && use_cache && !resp.text && resp.data && (!resp.status || resp.status == 200) &&
-			    (resp.text = ep_json_out(resp.data, &len)) != NULL) {
-				resp.content_type = "application/json; charset=utf-8";
-				cache_put(k->uri, stamp, resp.text, len, resp.version);
-			}
-		}
+		req->client_addr = k->addr;
+		req->throttle = g_throttle;
+		req->anchor = g_anchor;
+		client_address(c, k->addr, sizeof k->addr);
+		s = req->db ? serve_request(c, k, &resp) : EP_E_INTERNAL;
 	}
 	status = http_status(s, &resp);
 	enum MHD_Result r;
@@ -644,7 +1010,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (status >= 500)
 			ep_error("%s %s: %s", method, url, resp.err.msg);
 		json_t *e = error_json(status, &resp.err, &resp.problems);
-		r = respond(c, k, method, status, e, NULL);
+		ep_resp hdrs;
+		memset(&hdrs, 0, sizeof hdrs);
+		memcpy(hdrs.set_cookie, resp.set_cookie, sizeof hdrs.set_cookie);
+		hdrs.retry_after = resp.retry_after;
+		r = respond(c, k, method, status, e, &hdrs);
 		json_decref(e);
 		free(resp.text);
 	}
@@ -700,6 +1070,12 @@ int ep_http_serve(const ep_config *cfg)
 		return 1;
 	}
 	ep_router_init_with((size_t)cfg->max_body_bytes);
+	if (cfg->audit_anchor[0])
+		snprintf(g_anchor, sizeof g_anchor, "%s", cfg->audit_anchor);
+	else
+		snprintf(g_anchor, sizeof g_anchor, "%s.anchor", cfg->db);
+	ep_throttle_limits limits = ep_throttle_defaults();
+	g_throttle = ep_throttle_new(&limits);
 	char host[256];
 	int port;
 	if (ep_config_parse_listen(cfg->listen, host, sizeof host, &port) != EP_OK) {

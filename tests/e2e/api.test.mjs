@@ -659,9 +659,8 @@ test('nested lists and nested create', async (t) => {
 		await create(`/api/v1/priorities/${p.id}/goals`, { priority_id: p.id, number: 2, text: 'Same parent' });
 		const e = expectError(await post(B, `/api/v1/priorities/${p.id}/goals`, { priority_id: ctx.priority.id, number: 3, text: 'x' }), 422);
 		assert.deepEqual(e.problems.map((x) => x.field), ['$.priority_id']);
-		// a parent that does not exist
-		const e2 = expectError(await post(B, '/api/v1/priorities/987654/goals', { number: 1, text: 'x' }), 422);
-		assert.ok(e2.problems.some((x) => x.field === '$.priority_id'));
+		// a parent that does not exist (or that the caller may not see) is a 404, as for lists
+		expectError(await post(B, '/api/v1/priorities/987654/goals', { number: 1, text: 'x' }), 404);
 		// nested lists without a create route
 		const r = await api(B, 'POST', `/api/v1/actions/${ctx.actions[0].id}/kpis`, { body: {} });
 		expectError(r, 405);
@@ -919,6 +918,8 @@ test('/api/v1/openapi.json: every path answers, and every tested path is in it',
 	ids.actions = ctx.actions[0].id;
 	ids.oaps = ctx.oap.id;
 	ids.documents = 2;
+	ids.users = 1;
+	ids.tokens = 999999; // never the test's own token
 	const seen = [];
 	for (const [p, item] of Object.entries(paths)) {
 		const concrete = p.replace(/\/([a-z-]+)\/\{id\}/g, (_, coll) => {
@@ -932,6 +933,13 @@ test('/api/v1/openapi.json: every path answers, and every tested path is in it',
 		for (const method of Object.keys(item)) {
 			// No If-Match and no body: nothing changes, yet the route must be there.
 			const r = await api(B, method.toUpperCase(), concrete);
+			seen.push(`${method} ${p}`);
+			if (p.startsWith('/api/v1/auth/')) {
+				// The caller's own account: these answer for the token's account (204, 201, 404 for
+				// a token it does not have); what they do is tested in auth.test.mjs.
+				assert.ok(r.status !== 405 && r.status < 500, `${method.toUpperCase()} ${concrete} -> ${r.status} ${r.text.slice(0, 200)}`);
+				continue;
+			}
 			assert.ok(![404, 405].includes(r.status) && r.status < 500, `${method.toUpperCase()} ${concrete} (${p}) -> ${r.status} ${r.text.slice(0, 200)}`);
 			if (method === 'get') assert.equal(r.status, 200, `GET ${concrete}`);
 			else assert.ok([400, 428].includes(r.status), `${method.toUpperCase()} ${concrete} -> ${r.status} ${r.text.slice(0, 200)}`);

@@ -20,6 +20,13 @@ export const BIN = process.env.EMPACT_BIN || path.join(root, 'build', 'empact');
 
 let workDir = null;
 let demoDb = null;
+/* API tokens of the demo accounts, made once in the demo database: valid in every copy. */
+export const tokens = {};
+export const DEMO_USERS = ['admin', 'cosi', 'gsc', 'commission', 'est', 'nec-nl', 'driver', 'co-driver', 'action-leader',
+	'co-action-leader', 'participant', 'observer', 'public'];
+export const DEMO_PASSWORD = 'demo-empact-2026';
+// Accounts are hashed at the smallest Argon2id cost in tests (see src/access/password.h).
+process.env.EMPACT_PASSWORD_COST = process.env.EMPACT_PASSWORD_COST || 'test';
 let serial = 0;
 const running = new Set();
 
@@ -44,6 +51,10 @@ export function demoDatabase() {
 		assert.ok(existsSync(BIN), `no empact binary at ${BIN} (run make, or set EMPACT_BIN)`);
 		const db = path.join(work(), 'demo.db');
 		execFileSync(BIN, ['--db', db, 'init', '--demo'], { stdio: ['ignore', 'pipe', 'pipe'] });
+		for (const u of DEMO_USERS)
+			tokens[u] = execFileSync(BIN, ['--db', db, 'user', 'token', u, '--expires', '2'], { stdio: ['ignore', 'pipe', 'pipe'] })
+				.toString()
+				.trim();
 		demoDb = db;
 	}
 	return demoDb;
@@ -121,9 +132,17 @@ export async function startServer(extraArgs = []) {
 	};
 }
 
-/* A JSON request: returns {status, headers, body (parsed JSON or null), text}. */
-export async function api(base, method, p, { body, headers = {}, raw } = {}) {
+/*
+ * A JSON request: returns {status, headers, body (parsed JSON or null), text}. It is made as
+ * the demo administrator unless `as` names another demo account, `anon` is true, or the
+ * headers carry their own Authorization.
+ */
+export async function api(base, method, p, { body, headers = {}, raw, as = 'admin', anon = false } = {}) {
 	const h = { ...headers };
+	if (!anon && !Object.keys(h).some((k) => k.toLowerCase() === 'authorization' || k.toLowerCase() === 'cookie')) {
+		demoDatabase();
+		h.Authorization = `Bearer ${tokens[as]}`;
+	}
 	let payload;
 	if (raw !== undefined) {
 		payload = raw;

@@ -3,7 +3,7 @@
 // rows are being added, and racing updates with the same version.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, get, post, patch, expectStatus, expectError, rawRequest } from './lib.mjs';
+import { startServer, api, get, post, patch, expectStatus, expectError, rawRequest, tokens } from './lib.mjs';
 
 let srv;
 let B;
@@ -71,7 +71,7 @@ test('413 for a body over 1 MiB with Content-Length', async () => {
 });
 
 test('413 for a chunked body over 1 MiB', async () => {
-	const head = 'POST /api/v1/organisations HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n';
+	const head = `POST /api/v1/organisations HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nAuthorization: Bearer ${tokens.admin}\r\nTransfer-Encoding: chunked\r\n\r\n`;
 	const parts = [Buffer.from(head)];
 	const piece = Buffer.alloc(64 * 1024, 0x61);
 	for (let sent = 0; sent <= MiB; sent += piece.length) parts.push(Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n'));

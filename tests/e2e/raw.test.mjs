@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { startServer, get, expectStatus, rawRequest, listAll, sleep } from './lib.mjs';
+import { startServer, get, expectStatus, rawRequest, listAll, sleep, demoDatabase, tokens } from './lib.mjs';
 
 let srv;
 let B;
@@ -24,7 +24,8 @@ let smuggled = 0;
 function smuggle() {
 	return JSON.stringify({ code: `SMUG-${++smuggled}`, kind: 'ngo', name: 'must never be stored' });
 }
-const POST = 'POST /api/v1/organisations HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n';
+demoDatabase();
+const POST = `POST /api/v1/organisations HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nAuthorization: Bearer ${tokens.admin}\r\n`;
 const GET = 'GET /api/v1/organisations/1 HTTP/1.1\r\n';
 const chunked = (sizeLine, data = smuggle()) => `${POST}Transfer-Encoding: chunked\r\n\r\n${sizeLine}\r\n${data}\r\n0\r\n\r\n`;
 
