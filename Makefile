@@ -59,6 +59,14 @@ $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -O1 -Wall -Wextra -Werror -o $@ $<
 
+# docs/access.md is generated from the permission table; a unit test fails when it is stale.
+$(BUILD)/tools/access_doc: tools/access_doc.c $(BUILD)/libempact.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libempact.a $(PKG_LIBS)
+
+docs/access.md: $(BUILD)/tools/access_doc
+	$< > $@
+
 $(BUILD)/gen/embedded.c: $(BUILD)/tools/embed $(EMBED_FILES)
 	@mkdir -p $(dir $@)
 	$(BUILD)/tools/embed $@ $(EMBED_FILES)

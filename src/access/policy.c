@@ -379,8 +379,11 @@ char *ep_access_doc_markdown(void)
 		    "   the Administrator, COSI members, the Council secretariat, the Commission, the EMPACT\n"
 		    "   Support Team, NECs and observers see every OAP and action; Drivers and Co-Drivers the\n"
 		    "   OAPs and actions of their priority; Action Leaders, Co-Action Leaders and participants\n"
-		    "   their own action and the OAP it belongs to. What lives in an OAP is visible only with\n"
-		    "   the OAP. What a caller may not read answers 404, exactly as if it did not exist.\n"
+		    "   their own action, and the OAP it belongs to with its sections. Each section and action\n"
+		    "   needs clearance for its own classification, not the OAP's: an OAP classified\n"
+		    "   RESTREINT UE may have unclassified sections and actions. What hangs off an action\n"
+		    "   (KPIs, good practices, overlaps, grants, Joint Action Days) is visible with the action.\n"
+		    "   What a caller may not read answers 404, exactly as if it did not exist.\n"
 		    "4. **Writes** are also refused when they would mark a record above the caller's\n"
 		    "   clearance, and (as every write) above the installation's accredited level\n"
 		    "   (`max_classification`).\n"
@@ -402,7 +405,9 @@ char *ep_access_doc_markdown(void)
 	for (int r = 0; r < EP_ROLE_COUNT; r++)
 		ep_buf_printf(&b, "| %s | `%s` | %s |\n", roles[r].title, roles[r].token, scopes[r]);
 	ep_buf_puts(&b, "\n## Permissions\n\n"
-			"`session` (any signed-in caller) and `public` (anyone) are held without a row.\n\n"
+			"Three permissions are held without a row: `public` (anyone, signed in or not),\n"
+			"`session` (any signed-in caller, also one who still owes TOTP enrolment) and `self`\n"
+			"(a signed-in caller who has completed sign-in: its own password and API tokens).\n\n"
 			"| permission | on every object | on objects of their scope | what it allows |\n|---|---|---|---|\n");
 	for (size_t i = 0; i < sizeof perms / sizeof perms[0]; i++) {
 		const ep_perm *p = &perms[i];

@@ -261,5 +261,12 @@ json_t *ep_http_openapi_doc(void)
 			    json_pack("{s:o, s:{s:{s:s, s:{s:{s:o}}}}}", "schemas", schemas, "responses", "Error",
 				      "description", "an error, naming the problem and the field", "content",
 				      "application/json", "schema", ref("schemas", "Error")));
+	/* Scripts use API tokens; the web UI the session cookie, with its CSRF token on writes. */
+	json_object_set_new(json_object_get(doc, "components"), "securitySchemes",
+			    json_pack("{s:{s:s, s:s, s:s}, s:{s:s, s:s, s:s, s:s}}", "token", "type", "http", "scheme",
+				      "bearer", "description", "an API token from empact user token or POST /api/v1/auth/tokens",
+				      "session", "type", "apiKey", "in", "cookie", "name", "__Host-empact", "description",
+				      "the session of POST /api/v1/auth/login; writes also send X-CSRF-Token"));
+	json_object_set_new(doc, "security", json_pack("[{s:[]}, {s:[]}, {}]", "token", "session"));
 	return doc;
 }
