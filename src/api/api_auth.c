@@ -94,7 +94,6 @@ ep_status ep_api_login(ep_req *req, ep_resp *resp)
 	static const char *const names[] = {"username", "password", "totp", NULL};
 	const char *v[3] = {NULL, NULL, NULL};
 	ep_status s = text_fields(req, resp, names, v, 1024);
-	resp->audited = true;
 	if (s != EP_OK)
 		return s;
 	if (!v[0])
@@ -105,6 +104,7 @@ ep_status ep_api_login(ep_req *req, ep_resp *resp)
 		return EP_E_INVALID;
 	ep_auth_ctx c = ctx_of(req);
 	ep_login l;
+	resp->audited = true; /* ep_auth_login records every attempt */
 	s = ep_auth_login(&c, v[0], v[1], v[2], &l, &resp->err);
 	if (s == EP_E_LIMIT) {
 		resp->status = 429;

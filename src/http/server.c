@@ -941,8 +941,13 @@ static ep_status serve_request(struct MHD_Connection *c, struct conn *k, ep_resp
 		return s;
 	if (!writes)
 		return run_read(k, resp);
-	if (req->route->flags & EP_ROUTE_SELF_AUDIT)
-		return req->route->handler(req, resp);
+	if (req->route->flags & EP_ROUTE_SELF_AUDIT) {
+		s = req->route->handler(req, resp);
+		if (s != EP_OK && !resp->audited)
+			audit_alone(k, perm, route_kind(req), 0, "failed",
+				    resp->err.msg[0] ? resp->err.msg : ep_errs_count(&resp->problems) ? resp->problems.items[0].msg : "");
+		return s;
+	}
 	return run_write(k, perm, resp);
 }
 
