@@ -120,7 +120,10 @@ ep_status ep_auth_login(const ep_auth_ctx *c, const char *username, const char *
 		record(c, &u, username, "auth.login", "failed", "replayed TOTP code", NULL);
 		return ep_err_set(err, EP_E_INVALID, "totp", "the code is wrong or already used");
 	}
-	if ((s = new_session(c, &u, enrol, out, err)) != EP_OK ||
+	/* Sign-ins also sweep away sessions that can no longer be used, so that the table keeps
+	 * only live ones without a housekeeping thread. */
+	if ((s = ep_db_sessions_expire(c->db, c->now - EP_SESSION_IDLE_S, c->now - EP_SESSION_ABSOLUTE_S, err)) != EP_OK ||
+	    (s = new_session(c, &u, enrol, out, err)) != EP_OK ||
 	    (s = record(c, &u, username, "auth.login", "ok", enrol ? "TOTP enrolment owed" : NULL, err)) != EP_OK ||
 	    (s = commit(c, err)) != EP_OK) {
 		ep_db_rollback(c->db);

@@ -94,10 +94,11 @@ static void read_row(sqlite3_stmt *st, ep_db_audit_row *r)
 	r->id = sqlite3_column_int64(st, EP_DB_AUDIT_ID);
 	r->actor_id = sqlite3_column_int64(st, EP_DB_AUDIT_ACTOR_ID);
 	r->object_id = sqlite3_column_int64(st, EP_DB_AUDIT_OBJECT_ID);
+	const int64_t nums[3] = {r->id, r->actor_id, r->object_id};
 	for (int i = 0; i < EP_DB_AUDIT_NCOLS; i++) {
 		int slot = i == EP_DB_AUDIT_ID ? 0 : i == EP_DB_AUDIT_ACTOR_ID ? 1 : i == EP_DB_AUDIT_OBJECT_ID ? 2 : -1;
 		if (slot >= 0 && sqlite3_column_type(st, i) == SQLITE_INTEGER) {
-			r->len[i] = format_i64(sqlite3_column_int64(st, i), r->num[slot]);
+			r->len[i] = format_i64(nums[slot], r->num[slot]);
 			r->col[i] = r->num[slot];
 			continue;
 		}
