@@ -130,6 +130,7 @@ fuzz: deps fuzz-build
 bench: deps all
 	@bench/run.sh
 	@bench/http.sh
+	@bench/audit.sh
 
 format:
 	clang-format -i $(LIB_SRC) src/*/*.h $(TEST_SRC) $(FUZZ_SRC) tools/*.c
