@@ -7,7 +7,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pwd.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/log.h"
 #include "core/banned.h"
@@ -66,6 +68,23 @@ static const ep_cli_cmd commands[] = {
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+const char *ep_cli_anchor(const ep_cli *cli, char *buf, size_t n)
+{
+	if (cli->cfg.audit_anchor[0])
+		snprintf(buf, n, "%s", cli->cfg.audit_anchor);
+	else
+		snprintf(buf, n, "%s.anchor", cli->cfg.db);
+	return buf;
+}
+
+const char *ep_cli_actor(void)
+{
+	static char name[80];
+	const struct passwd *pw = getpwuid(getuid());
+	snprintf(name, sizeof name, "cli:%.64s", pw && pw->pw_name ? pw->pw_name : "unknown");
+	return name;
+}
 
 const ep_cli_cmd *ep_cli_find(const char *name)
 {

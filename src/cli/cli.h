@@ -27,6 +27,13 @@ typedef struct ep_cli_cmd {
 
 int ep_cli_main(int argc, char **argv);
 
+/* The audit anchor file of the configured database (--audit-anchor, or the database path +
+ * ".anchor"), written into buf. */
+const char *ep_cli_anchor(const ep_cli *cli, char *buf, size_t n);
+/* Who the audit trail names for a change made from the command line: "cli:" and the login
+ * name of the operating-system user. */
+const char *ep_cli_actor(void);
+
 /* Prints "empact CMD: message" to standard error. */
 void ep_cli_fail(const ep_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints every problem of errs, one per line, prefixed with where (a file name) if not NULL. */

@@ -11,6 +11,7 @@
 
 #include "access/password.h"
 #include "access/totp.h"
+#include "audit/audit.h"
 #include "cli/cli.h"
 #include "core/embed.h"
 #include "db/db_user.h"
@@ -250,6 +251,11 @@ static ep_status make_demo(ep_db *db, const ep_rules *rules, demo_result *r, ep_
 	s = make_demo_actions(db, rules, r, err);
 	if (s == EP_OK)
 		s = make_demo_accounts(db, r, err);
+	if (s == EP_OK) {
+		ep_audit_rec rec = {.actor = ep_cli_actor(), .action = "init.demo", .outcome = "ok",
+				    .detail = "the demo data: seed datasets, illustrative actions and one account per role"};
+		s = ep_audit_append(db, &rec, NULL, NULL, err);
+	}
 	if (s == EP_OK)
 		s = ep_db_commit(db, err);
 	if (s != EP_OK)
@@ -345,6 +351,10 @@ int ep_cli_init(ep_cli *cli, int argc, char **argv)
 		ep_cli_fail(cli, "the demo actions and accounts: %s", err.msg);
 		rc = EP_EXIT_FAIL;
 	}
+	if (demo && rc == EP_EXIT_OK) {
+		char anchor[1200];
+		ep_audit_anchor_head(db, ep_cli_anchor(cli, anchor, sizeof anchor), NULL);
+	}
 	ep_db_close(db);
 	if (rc != EP_EXIT_OK) {
 		/* A half-made database is worse than none: remove what this run created. */
@@ -408,7 +418,26 @@ int ep_cli_load(ep_cli *cli, int argc, char **argv)
 	ep_errs_init(&errs);
 	ep_err err;
 	ep_load_stats stats;
-	ep_status s = ep_svc_dataset_load(db, &rules, data, len, &errs, &stats, &err);
+	/* The load and its audit record commit together: the service's own transaction nests. */
+	ep_status s = ep_db_begin(db, &err);
+	if (s == EP_OK)
+		s = ep_svc_dataset_load(db, &rules, data, len, &errs, &stats, &err);
+	if (s == EP_OK) {
+		char detail[600];
+		snprintf(detail, sizeof detail, "loaded %.400s: %llu organisations, %llu cycles, %llu OAPs, %llu actions, %llu documents",
+			 path, (unsigned long long)stats.organisations, (unsigned long long)stats.cycles,
+			 (unsigned long long)stats.oaps, (unsigned long long)stats.actions, (unsigned long long)stats.documents);
+		ep_audit_rec rec = {.actor = ep_cli_actor(), .action = "dataset.load", .outcome = "ok", .detail = detail};
+		s = ep_audit_append(db, &rec, NULL, NULL, &err);
+	}
+	if (s == EP_OK)
+		s = ep_db_commit(db, &err);
+	if (s == EP_OK) {
+		char anchor[1200];
+		ep_audit_anchor_head(db, ep_cli_anchor(cli, anchor, sizeof anchor), NULL);
+	} else {
+		ep_db_rollback(db);
+	}
 	int rc = EP_EXIT_OK;
 	if (s == EP_E_INVALID) {
 		ep_cli_print_problems(cli, path, &errs);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "access/password.h"
+#include "audit/audit.h"
 #include "access/token.h"
 #include "cli/cli.h"
 #include "core/classif.h"
@@ -31,12 +32,15 @@
 /* The audit record of the change. */
 static ep_status changed(ep_db *db, const char *action, int64_t user_id, const char *detail, ep_err *err)
 {
-	(void)db;
-	(void)action;
-	(void)user_id;
-	(void)detail;
-	(void)err;
-	return EP_OK;
+	ep_audit_rec r = {
+		.actor = ep_cli_actor(),
+		.action = action,
+		.object_kind = "users",
+		.object_id = user_id,
+		.outcome = "ok",
+		.detail = detail,
+	};
+	return ep_audit_append(db, &r, NULL, NULL, err);
 }
 
 /* ---- roles and their scopes ---- */
@@ -327,6 +331,8 @@ static int finish(const ep_cli *cli, ep_db *db, ep_status s, ep_err *err)
 		ep_cli_fail(cli, "%s; nothing was changed", err->msg);
 		return EP_EXIT_FAIL;
 	}
+	char anchor[1200];
+	ep_audit_anchor_head(db, ep_cli_anchor(cli, anchor, sizeof anchor), NULL);
 	return EP_EXIT_OK;
 }
 

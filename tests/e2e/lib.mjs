@@ -70,6 +70,8 @@ export async function startServer(extraArgs = []) {
 	const src = demoDatabase();
 	const db = path.join(work(), `server-${process.pid}-${++serial}.db`);
 	copyFileSync(src, db);
+	// The audit trail's anchors go with the database, as a backup would keep them.
+	if (existsSync(`${src}.anchor`)) copyFileSync(`${src}.anchor`, `${db}.anchor`);
 	const env = { ...process.env };
 	// LeakSanitizer reports at exit; make them fail loudly and visibly on stderr.
 	env.ASAN_OPTIONS = env.ASAN_OPTIONS || 'detect_leaks=1:abort_on_error=0';
