@@ -665,8 +665,12 @@ static ep_status authenticate(struct MHD_Connection *c, struct conn *k, ep_resp 
 	char value[EP_COOKIE_VALUE_MAX];
 	bool found = false;
 	if ((s = ep_cookie_find(cookie, strlen(cookie), EP_SESSION_COOKIE, value, &found, &resp->err)) != EP_OK) {
+		/* Other software on the same host may set cookies empact cannot parse: without its own
+		 * cookie in the header, the request is simply anonymous. With it (twice, or garbled),
+		 * it is refused: that is how cookie tossing looks. */
+		if (!strstr(cookie, EP_SESSION_COOKIE))
+			return EP_OK;
 		resp->status = 400;
-		resp->err.field[0] = '\0';
 		snprintf(resp->err.field, sizeof resp->err.field, "Cookie");
 		return EP_E_INVALID;
 	}
