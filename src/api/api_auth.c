@@ -12,6 +12,7 @@
 
 #include "access/auth.h"
 #include "access/authhdr.h"
+#include "access/password.h"
 #include "core/num.h"
 #include "core/time.h"
 #include "db/db_user.h"
@@ -170,6 +171,20 @@ ep_status ep_api_password(ep_req *req, ep_resp *resp)
 
 ep_status ep_api_totp_begin(ep_req *req, ep_resp *resp)
 {
+	/* Replacing a second factor takes the password: a session alone (which may have been left
+	 * open, or stolen) must not be enough to move the account to someone else's phone. */
+	if (req->who->user.totp_secret[0]) {
+		static const char *const names[] = {"current_password", NULL};
+		const char *v[1] = {NULL};
+		ep_status s = text_fields(req, resp, names, v, 1024);
+		if (s != EP_OK)
+			return s;
+		if (!v[0] || !ep_password_verify(req->who->user.password_hash, v[0])) {
+			ep_errs_add(&resp->problems, EP_E_INVALID, "current_password",
+				    "replacing the TOTP secret needs your current password");
+			return EP_E_INVALID;
+		}
+	}
 	ep_auth_ctx c = ctx_of(req);
 	char secret[64], uri[512];
 	char *svg = NULL;

@@ -197,6 +197,16 @@ ep_status ep_db_user_set_disabled(ep_db *db, int64_t id, bool disabled, ep_err *
 		s = changed_one(db, id, err);
 	if (s == EP_OK && disabled)
 		s = ep_db_sessions_end_user(db, id, 0, err);
+	if (s == EP_OK && disabled) {
+		/* Re-enabling an account must not bring its old API tokens back to life. */
+		static const char SQL_TOKENS[] =
+			"UPDATE api_tokens SET revoked_at = strftime('%s', 'now') WHERE user_id = ?1 AND revoked_at IS NULL";
+		sqlite3_stmt *t = db_stmt(db, SQL_TOKENS, err);
+		if (!t)
+			return EP_E_INTERNAL;
+		db_bind_i64(t, 1, id);
+		s = db_exec_stmt(db, t, err, "revoking the account's API tokens");
+	}
 	return s;
 }
 

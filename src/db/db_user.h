@@ -54,7 +54,8 @@ ep_status ep_db_user_insert(ep_db *db, const char *username, const char *display
 /* Sets the password hash and password_changed_at, bumps version, and ends every session of
  * the user. */
 ep_status ep_db_user_set_password(ep_db *db, int64_t id, const char *password_hash, ep_err *err);
-/* Disables (or enables) the account, bumps version; disabling ends every session. */
+/* Disables (or enables) the account, bumps version; disabling ends every session and revokes
+ * every API token. */
 ep_status ep_db_user_set_disabled(ep_db *db, int64_t id, bool disabled, ep_err *err);
 /* Sets the active and pending TOTP secrets (NULL clears either); resets totp_last_step to 0
  * when the active secret changes. */

@@ -47,6 +47,7 @@ typedef struct ep_route {
 
 enum {
 	EP_ROUTE_SELF_AUDIT = 1, /* the handler writes its own audit record, in its own transactions */
+	EP_ROUTE_NO_AUTH = 2,    /* credentials the request carries are not looked at (signing in) */
 };
 
 typedef enum ep_match {

@@ -210,7 +210,9 @@ void ep_router_init_with(size_t body_max)
 	r = add(EP_POST, "/api/v1/auth/login", ep_api_login, "public", NULL,
 		"Sign in: {\"username\", \"password\", \"totp\"}; sets the session cookie");
 	r->body_max = 8192;
-	r->flags = EP_ROUTE_SELF_AUDIT;
+	/* Signing in starts afresh: a session cookie the client still carries (live, expired or
+	 * made up) is not looked at, and the new session always gets an id of the server's. */
+	r->flags = EP_ROUTE_SELF_AUDIT | EP_ROUTE_NO_AUTH;
 	r = add(EP_POST, "/api/v1/auth/logout", ep_api_logout, "session", NULL, "End this session");
 	r->body_max = 1024;
 	add(EP_GET, "/api/v1/auth/session", ep_api_session, "session", NULL,

@@ -929,7 +929,11 @@ static ep_status serve_request(struct MHD_Connection *c, struct conn *k, ep_resp
 {
 	ep_req *req = &k->req;
 	bool writes = req->method != EP_GET && req->method != EP_HEAD;
-	ep_status s = authenticate(c, k, resp);
+	ep_status s = EP_OK;
+	if (req->route->flags & EP_ROUTE_NO_AUTH)
+		ep_principal_anonymous(&k->who);
+	else
+		s = authenticate(c, k, resp);
 	req->who = &k->who;
 	req->vis = &k->who.vis;
 	if (s != EP_OK) {
