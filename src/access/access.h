@@ -78,6 +78,10 @@ void ep_principal_derive(ep_principal *p, ep_class max_class, ep_arena *arena);
 /* The caller's name for audit records: the user name, or "anonymous". */
 const char *ep_principal_name(const ep_principal *p);
 
+/* The fields of an operational action that say how it is run, not what the plan commits to:
+ * what its Action Leaders may change, and all that may change once its OAP is adopted. */
+extern const char *const ep_operational_fields[];
+
 /* ---- the permission table ---- */
 
 typedef struct ep_perm {

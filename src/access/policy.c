@@ -76,8 +76,8 @@ int ep_role_parse(const char *token)
 
 /* The fields of an operational action its Action Leaders may change: how the action is run,
  * not what the OAP commits to (number, title, classification) nor its workflow state. */
-static const char *const operational_fields[] = {"description", "what", "when", "where", "who", "how",
-						 "documentation_ref", "start_date", "end_date", NULL};
+const char *const ep_operational_fields[] = {"description", "what", "when", "where", "who", "how",
+					     "documentation_ref", "start_date", "end_date", NULL};
 
 #define READ(res, who, doc) {res ".read", who, 0, 0, NULL, doc}
 
@@ -101,14 +101,16 @@ static const ep_perm perms[] = {
 	READ("sections", MEMBERS, "Read the sections of an OAP, each at its own classification."),
 	{"sections.write", ADMIN, DRIVERS, 0, NULL, "Write the sections of an OAP."},
 	READ("actions", MEMBERS, "Read operational actions within clearance and need to know."),
-	{"actions.write", ADMIN, DRIVERS | LEADERS, LEADERS, operational_fields,
+	{"actions.write", ADMIN, DRIVERS | LEADERS, LEADERS, ep_operational_fields,
 	 "Create and change operational actions; Action Leaders change only the operational fields of their own."},
 	{"actions.links", ADMIN, DRIVERS, 0, NULL,
-	 "Set an action's leaders, participants, strategic goals and cross-references."},
-	{"actions.participation", ADMIN, DRIVERS | NEC, 0, NULL,
-	 "Confirm or decline a participation; an NEC for its own country's organisations."},
+	 "Set an action's leaders, strategic goals and cross-references, and invite or remove participants."},
+	{"actions.participation", ADMIN, NEC, 0, NULL,
+	 "Confirm, decline or withdraw a participation, or add a participant other than as invited: the NEC of the "
+	 "organisation's country."},
 	READ("kpis", MEMBERS, "Read KPIs of what the caller may read."),
-	{"kpis.write", ADMIN | EST, DRIVERS | LEADERS, 0, NULL, "Define KPIs and targets."},
+	{"kpis.write", ADMIN | EST, DRIVERS, 0, NULL,
+	 "Define KPIs and targets (Action Leaders report against them; they do not set them)."},
 	READ("reporting-rounds", MEMBERS, "Read reporting rounds."),
 	{"reporting-rounds.write", ADMIN | EST, 0, 0, NULL, "Open, compile and close reporting rounds."},
 	READ("jads", MEMBERS, "Read Joint Action Days linked to what the caller may read."),

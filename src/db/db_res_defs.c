@@ -235,17 +235,26 @@ static const ep_field document_f[] = {
 #define VIS_ACTION(col) col " IN (SELECT va.id FROM actions va WHERE " ACTION_VIS("va") ")"
 
 #define V_OPEN "1"
-#define V_GOALS "?94"
+/* Need to know of a priority: holding it, or an OAP or an action of it. */
+#define PRIORITY_NTK(col)                                                                               \
+	"(?93 OR " col IN_JSON("?95") " OR " col " IN (SELECT priority_id FROM oaps WHERE id" IN_JSON("?96") \
+	" OR id IN (SELECT oap_id FROM actions WHERE id" IN_JSON("?97") ")))"
+/* Strategic goals come from a LIMITE Council document (15850/11): members who may read LIMITE,
+ * with need to know of their priority. Shared goals run across the priorities of a cycle. */
+#define V_GOALS "(?94 AND ?92 AND " PRIORITY_NTK("t.priority_id") ")"
+#define V_SHARED_GOALS "(?94 AND ?92)"
 #define V_MEMBER "?94"
 #define V_OAPS OAP_VIS("t")
 #define V_SECTIONS "(" CLEARED("t") " AND " VIS_OAP("t.oap_id") ")"
 #define V_ACTIONS ACTION_VIS("t")
 #define V_KPIS                                                                                           \
 	"(?94 AND ((t.action_id IS NOT NULL AND " VIS_ACTION("t.action_id") ") OR (t.oap_id IS NOT NULL AND " \
-	VIS_OAP("t.oap_id") ") OR ((t.goal_id IS NOT NULL OR t.shared_goal_id IS NOT NULL) AND ?92)))"
+	"t.oap_id IN (SELECT vo.id FROM oaps vo WHERE " OAP_VIS("vo") ")) OR (t.goal_id IS NOT NULL AND ?92 AND " \
+	"t.goal_id IN (SELECT vg.id FROM strategic_goals vg WHERE " PRIORITY_NTK("vg.priority_id") ")) OR " \
+	"(t.shared_goal_id IS NOT NULL AND ?92)))"
 #define V_JADS                                                                                           \
 	"(" CLEARED("t") " AND (?93 OR t.id IN (SELECT jad_id FROM jad_actions WHERE " VIS_ACTION("action_id") \
-	") OR t.id IN (SELECT jad_id FROM jad_priorities WHERE priority_id" IN_JSON("?95") ")))"
+	") OR t.id IN (SELECT jad_id FROM jad_priorities WHERE " PRIORITY_NTK("priority_id") ")))"
 #define V_GRANTS "(?93 OR t.id IN (SELECT grant_id FROM grant_actions WHERE " VIS_ACTION("action_id") "))"
 #define V_PRACTICES                                                                                      \
 	"(" CLEARED("t") " AND ((t.action_id IS NOT NULL AND " VIS_ACTION("t.action_id") ") OR (t.action_id IS NULL AND " \
@@ -287,7 +296,7 @@ static const ep_resdef defs[] = {
 	DEF("goals", "strategic goal", "strategic_goals", goal_f, true, "strategic_goals_fts",
 	    "strategic (MASP) goals of a priority", V_GOALS, S_GOALS),
 	DEF("shared-goals", "shared goal", "shared_goals", shared_goal_f, true, "shared_goals_fts",
-	    "goals shared across the priorities of a cycle", V_GOALS, S_NONE("shared_goals")),
+	    "goals shared across the priorities of a cycle", V_SHARED_GOALS, S_NONE("shared_goals")),
 	DEF("oaps", "OAP", "oaps", oap_f, true, "oaps_fts", "Operational Action Plans", V_OAPS, S_OAPS),
 	DEF("sections", "OAP section", "oap_sections", section_f, false, "oap_sections_fts", "sections of an OAP",
 	    V_SECTIONS, S_SECTIONS),

@@ -789,9 +789,19 @@ static ep_status guard(struct conn *k, bool writes, ep_resp *resp, const char **
 		if (ep_errs_count(&resp->problems))
 			return EP_E_INVALID;
 	}
-	if (rt->handler == ep_api_participant_set && req->nids > 1) {
+	/* A participation other than an invitation is the NEC's to decide, also when it comes
+	 * with the participant being added. */
+	int64_t org_id = rt->handler == ep_api_participant_set && req->nids > 1 ? req->ids[1] : 0;
+	if (rt->handler == ep_api_participant_add && req->body) {
+		json_t *st = json_object_get(req->body, "status"), *org = json_object_get(req->body, "org_id");
+		if (json_is_string(st) && strcmp(json_string_value(st), "invited") != 0 && json_is_integer(org)) {
+			perm = "actions.participation";
+			org_id = (int64_t)json_integer_value(org);
+		}
+	}
+	if (org_id) {
 		json_t *org;
-		if (ep_db_res_get(req->db, ep_resdef_find("organisations"), req->ids[1], &org, NULL) == EP_OK) {
+		if (ep_db_res_get(req->db, ep_resdef_find("organisations"), org_id, &org, NULL) == EP_OK) {
 			json_t *cc = json_object_get(org, "country");
 			if (json_is_string(cc))
 				t.country = ep_arena_strdup(req->arena, json_string_value(cc));
@@ -858,6 +868,13 @@ static ep_status run_read(struct conn *k, ep_resp *resp)
 	char ids[200] = "";
 	size_t used = 0;
 	size_t n = req->route->schema ? sensitive(resp->data, ids, sizeof ids, &used) : 0;
+	/* Strategic and shared goals come from a LIMITE Council document: reading them is audited. */
+	const char *schema = req->route->schema;
+	if (!n && schema && (strcmp(schema, "goals") == 0 || strcmp(schema, "shared-goals") == 0)) {
+		json_t *items = json_object_get(resp->data, "items");
+		n = items ? json_array_size(items) : 1;
+		snprintf(ids, sizeof ids, "%s", strcmp(schema, "goals") == 0 ? "strategic goals" : "shared goals");
+	}
 	if (n) {
 		char detail[300];
 		snprintf(detail, sizeof detail, "read %zu classified or LIMITE record%s: %s%s", n, n == 1 ? "" : "s", ids,

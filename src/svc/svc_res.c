@@ -3,9 +3,12 @@
  */
 #include "svc/svc_res.h"
 
+#include "access/access.h"
+
 #include <stdio.h>
 #include <string.h>
 
+#include "access/access.h"
 #include "core/classif.h"
 #include "core/str.h"
 #include "core/time.h"
@@ -443,17 +446,60 @@ static json_t *passing_fields(json_t *body, const ep_errs *errs)
 	return copy;
 }
 
-/* Records that may no longer change in place: an adopted OAP (a change is a new revision), a
- * frozen document (the record of a release decision). */
-static ep_status check_mutable(const ep_resdef *d, json_t *current, ep_err *err)
+static bool adopted(const char *st)
+{
+	return st && strcmp(st, "drafting") != 0 && strcmp(st, "agreed_at_nec") != 0 && strcmp(st, "submitted_to_cosi") != 0;
+}
+
+/* The plan an OAP adopted may not change in place: its sections, its actions and what they
+ * commit to. How an action is run (its operational fields) and its workflow go on during
+ * implementation. patch is the change (NULL for a create or a removal). */
+static ep_status check_plan_mutable(ep_db *db, const ep_resdef *d, int64_t oap_id, json_t *patch, ep_err *err)
+{
+	if ((strcmp(d->name, "sections") != 0 && strcmp(d->name, "actions") != 0) || oap_id <= 0)
+		return EP_OK;
+	json_t *oap;
+	if (ep_db_res_get(db, ep_resdef_find("oaps"), oap_id, &oap, NULL) != EP_OK)
+		return EP_OK; /* a missing OAP is the field checks' to report */
+	char st[32];
+	snprintf(st, sizeof st, "%s", js(oap, "status") ? js(oap, "status") : "");
+	json_decref(oap);
+	if (!adopted(st))
+		return EP_OK;
+	if (patch && strcmp(d->name, "actions") == 0) {
+		const char *k;
+		json_t *v;
+		json_object_foreach(patch, k, v)
+		{
+			bool operational = false;
+			for (const char *const *f = ep_operational_fields; *f && !operational; f++)
+				operational = strcmp(*f, k) == 0;
+			if (!operational)
+				return ep_err_set(err, EP_E_CONFLICT, k,
+						  "the OAP is %s: %.64s is part of the adopted plan and changes only in a new revision; "
+						  "how the action is run (what, when, where, who, how, dates) may still change",
+						  st, k);
+		}
+		return EP_OK;
+	}
+	return ep_err_set(err, EP_E_CONFLICT, "oap_id",
+			  "the OAP is %s: after adoption its %s change only in a new revision, never in place", st, d->name);
+}
+
+/* Records that may no longer change in place: an adopted OAP (a change is a new revision) and
+ * the plan in it, a frozen document (the record of a release decision). */
+static ep_status check_mutable(ep_db *db, const ep_resdef *d, json_t *current, json_t *patch, ep_err *err)
 {
 	if (strcmp(d->name, "oaps") == 0) {
 		const char *st = js(current, "status");
-		if (st && strcmp(st, "drafting") != 0 && strcmp(st, "agreed_at_nec") != 0 &&
-		    strcmp(st, "submitted_to_cosi") != 0)
+		if (adopted(st))
 			return ep_err_set(err, EP_E_CONFLICT, "status",
 					  "the OAP is %s: after adoption a change is made in a new revision, never in place", st);
 	}
+	json_t *oap = json_object_get(current, "oap_id");
+	ep_status s = check_plan_mutable(db, d, json_is_integer(oap) ? (int64_t)json_integer_value(oap) : 0, patch, err);
+	if (s != EP_OK)
+		return s;
 	if (strcmp(d->name, "documents") == 0 && json_is_true(json_object_get(current, "frozen")))
 		return ep_err_set(err, EP_E_CONFLICT, "frozen", "this document is an issued release record and cannot change");
 	return EP_OK;
@@ -468,6 +514,10 @@ ep_status ep_svc_res_create(ep_db *db, const ep_rules *rules, const ep_resdef *d
 	json_decref(good);
 	if (ep_errs_count(errs))
 		return EP_E_INVALID;
+	json_t *parent = json_object_get(body, "oap_id");
+	ep_status ms = check_plan_mutable(db, d, json_is_integer(parent) ? (int64_t)json_integer_value(parent) : 0, NULL, err);
+	if (ms != EP_OK)
+		return ms;
 	/* A client never sets a workflow state (it is read-only): a new OAP starts in drafting,
 	 * which its table has no default for. */
 	if (strcmp(d->name, "oaps") == 0 && !json_object_get(body, "status"))
@@ -493,7 +543,7 @@ ep_status ep_svc_res_update(ep_db *db, const ep_rules *rules, const ep_resdef *d
 	ep_status s = ep_db_res_get(db, d, id, &current, err);
 	if (s != EP_OK)
 		return s;
-	if ((s = check_mutable(d, current, err)) != EP_OK) {
+	if ((s = check_mutable(db, d, current, patch, err)) != EP_OK) {
 		json_decref(current);
 		return s;
 	}
@@ -528,7 +578,7 @@ ep_status ep_svc_res_delete(ep_db *db, const ep_resdef *d, int64_t id, int64_t v
 	ep_status s = ep_db_res_get(db, d, id, &current, err);
 	if (s != EP_OK)
 		return s;
-	s = check_mutable(d, current, err);
+	s = check_mutable(db, d, current, NULL, err);
 	json_decref(current);
 	if (s != EP_OK)
 		return s;

@@ -266,53 +266,11 @@ function writeAnswer(p, { target = null, refs = [], may, body = null, conflict =
 const differs = (reason, where) => ({ reason, match: where });
 const HIDDEN = ['absent', 404, 422]; // the model hides what the server shows
 const SCOPED = ['driver', 'co-driver', 'action-leader', 'co-action-leader', 'participant'];
-const DISAGREEMENTS = [
-	differs(
-		'need to know: the strategic goals of another priority (and their KPIs) are read by the Drivers and the action roles of ' +
-			'priority 9; domain.md: "every read also needs ... need to know (being part of the priority, OAP or action)". ' +
-			'The server shows every goal to every member (no need to know for goals)',
-		(c) => SCOPED.includes(c.who) && /other-priority goal C|goal of other priority C/.test(c.label) && HIDDEN.includes(c.want) && !/actions\/\{id\}\/goals/.test(c.key),
-	),
-	differs(
-		'LIMITE: the strategic goals and shared goals come from Council document 15850/11 (LIMITE) but are shown to a private ' +
-			'partner\'s participant; domain.md: "LIMITE content is never shown to third countries, private partners or the ' +
-			'public". The server hides the KPIs of goals from it, but not the goals themselves',
-		(c) => c.who === 'partner' && /goal/.test(c.label) && (c.want === 422 || (HIDDEN.includes(c.want) && !/kpis|actions\/\{id\}\/goals/.test(c.key))),
-	),
-	differs(
-		'clearance: a KPI of a RESTREINT UE OAP is read by callers cleared only for unclassified; a KPI has no classification ' +
-			'of its own and is part of the plan it measures, and domain.md: "every read also needs clearance at or above the ' +
-			'classification of what is read". The server checks the need to know of an OAP KPI but not the OAP\'s ' +
-			'classification (it does check it for action KPIs)',
-		(c) =>
-			/kpis/.test(c.key) && !/^POST/.test(c.key) && HIDDEN.includes(c.want) &&
-			((c.who === 'observer' && /KPI of (own OAP 1|other OAP C-2012)/.test(c.label)) ||
-				(['co-action-leader', 'participant'].includes(c.who) && /KPI of own OAP 1/.test(c.label))),
-	),
-	differs(
-		'need to know (the server is stricter than the model): a JAD linked to priority 9 is hidden from the Action Leaders ' +
-			'and participants of priority 9\'s actions, who are part of that priority as they are for its goals',
-		(c) => /jads/.test(c.key) && ['action-leader', 'co-action-leader', 'participant', 'partner'].includes(c.who) && /JAD of own priority/.test(c.label),
-	),
-	differs(
-		'workflow: after adoption an OAP "changes in a new revision (REV n), never an edit in place"; the Drivers "edit their ' +
-			'OAP and all its actions until adoption". The server refuses changes to the adopted OAP record (409) but lets ' +
-			'whoever holds the permission add, retitle and remove its actions and sections',
-		(c) => /sections|actions/.test(c.key) && /adopted/.test(c.label) && c.want === 409,
-	),
-	differs(
-		'participation: "each with a participation status confirmed by its NEC", "NECs ... confirm their country\'s ' +
-			'participation"; the server lets Drivers and Co-Drivers set any participation status and add a participant as ' +
-			'already confirmed (actions.participation holds the Drivers in scope, against the route table\'s own comment)',
-		(c) => /participants/.test(c.key) && ['driver', 'co-driver'].includes(c.who) && /confirm/.test(c.label) && c.want === 403,
-	),
-	differs(
-		'KPI targets: "Plans carry hard targets"; "an Action Leader edits the operational fields and progress reports of its ' +
-			'own action" and reports progress against the KPIs. The server lets Action Leaders and Co-Action Leaders create, ' +
-			'change and delete the KPIs and targets of their action (kpis.write holds the Action Leaders in scope)',
-		(c) => /^(POST|PATCH|DELETE) \/api\/v1\/kpis/.test(c.key) && ['action-leader', 'co-action-leader'].includes(c.who) && /own action 1\.1/.test(c.label) && c.want === 403,
-	),
-];
+// All the disagreements this model found were settled in the server (need to know and LIMITE of
+// goals, the clearance of OAP KPIs, JADs of one's priority, the adopted plan frozen, NECs alone
+// confirming participation, KPI targets set by the Drivers). A new one is added here with its
+// reason, so that it stays visible as todo until settled.
+const DISAGREEMENTS = [];
 
 function todoFor(cell) {
 	for (const d of DISAGREEMENTS) if (d.match(cell)) return d.reason;
