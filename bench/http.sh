@@ -12,6 +12,17 @@
 #   list   GET /api/v1/oaps/{id}/actions?limit=100 (100 actions with leaders and participants)
 #   get    GET /api/v1/actions/{id}
 #   patch  PATCH /api/v1/actions/{id} {"title"} with a correct If-Match (bench/http_patch.lua)
+# Every request (the seeding, curl, wrk, the PATCH script) is authenticated as an Administrator
+# with an API token (Authorization: Bearer): the demo database's `admin` account, and on the
+# large one an account bench-admin (COMMISSION, restreint_ue) that the script creates. The list
+# is then run twice more, with the same URL, as two Action Leaders, each holding action_leader
+# on 64 actions (EP_ROLES_MAX, the most roles an account may hold) and its own token:
+#   al-list   bench-al (DE, restreint_ue): the first 64 actions of the admin's page;
+#   alu-list  bench-al-u (DE, restreint_ue): the first 64 actions of the OAP, in list order,
+#             that are unclassified and not LIMITE, so that its page may be cached;
+# and compared with the list figures recorded before authentication existed (BEFORE_AUTH in the
+# report below). A response holding classified or LIMITE records is never cached and each read
+# of it writes an audit record: the report counts those records in each page.
 # An nginx of its own (config in bench/out/http/nginx/, 127.0.0.1 only, 2 workers, no access
 # log) serves the very bytes empact answered for list and get as static files, on another
 # port, in the same run: the reference for requests per second. The script also samples the
@@ -22,11 +33,14 @@
 # hand between its heading and the generated part, and every other section, stay as they are).
 # Exit status 1 if a check or a target fails. Every process it starts is stopped on exit.
 #
-# Environment: EMPACT (default build/empact), ACTIONS (100000), SEED (20260101), DEMO_ACTIONS
-# (120), THREADS (2), CONNS (16), WARMUP (2), DURATION (10), REPS (7), RESULTS
-# (bench/RESULTS.md; "-" to leave it alone).
+# Environment: EMPACT (default build/empact; the script runs a copy of it, bench/out/http/empact,
+# so that a rebuild during the run changes nothing), ACTIONS (100000), SEED (20260101),
+# DEMO_ACTIONS (120), THREADS (2), CONNS (16), WARMUP (2), DURATION (10), REPS (7), RESULTS
+# (bench/RESULTS.md; "-" to leave it alone). Tokens are never written to the report.
 set -euo pipefail
 export LC_ALL=C
+# the accounts the script creates need no costly password hash
+export EMPACT_PASSWORD_COST=test
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -42,6 +56,9 @@ DURATION=${DURATION:-10}
 REPS=${REPS:-7}
 RESULTS=${RESULTS:-$ROOT/bench/RESULTS.md}
 PATCH_IDS=32 # actions the PATCH run cycles through (more than CONNS, dealt to the threads)
+AL_ROLES=64  # action_leader roles of bench-al and bench-al-u: EP_ROLES_MAX (src/db/db_user.h)
+AL_PASSWORD=bench-empact-passphrase-2026
+declare -A ADMIN_TOKEN # per database
 
 die() { echo "bench/http.sh: $*" >&2; exit 1; }
 say() { echo "== $*"; }
@@ -49,6 +66,10 @@ say() { echo "== $*"; }
 scripts/deps.sh --bench
 [ -x "$EMPACT" ] || make --no-print-directory all
 [ -x "$EMPACT" ] || die "no empact binary at $EMPACT"
+mkdir -p "$OUT"
+cp "$EMPACT" "$OUT/empact.new" && mv "$OUT/empact.new" "$OUT/empact"
+EMPACT_SRC=$EMPACT
+EMPACT=$OUT/empact
 for c in wrk nginx curl python3; do command -v $c >/dev/null || die "$c is not installed"; done
 [ -x /usr/bin/time ] || die "/usr/bin/time is not installed"
 
@@ -107,7 +128,7 @@ vm_field() { # PID FIELD: VmHWM or VmRSS in KiB
 
 # ---- the databases ----
 mkdir -p "$OUT"
-rm -rf "$OUT/wrk" "$OUT/www" "$OUT/nginx" "$OUT"/*.db "$OUT"/*.db-* "$OUT"/*.log* "$OUT"/*.txt "$OUT"/*.rss
+rm -rf "$OUT/wrk" "$OUT/www" "$OUT/nginx" "$OUT"/*.db "$OUT"/*.db-* "$OUT"/*.db.anchor "$OUT"/*.log* "$OUT"/*.txt "$OUT"/*.rss
 mkdir -p "$OUT/wrk" "$OUT/www/demo" "$OUT/www/large" "$OUT/nginx/tmp"
 
 DS=$OUT/ds
@@ -123,18 +144,28 @@ fi
 say "loading it into bench/out/http/large.db"
 "$EMPACT" --db "$OUT/large.db" init >/dev/null
 "$EMPACT" --db "$OUT/large.db" load "$DS/dataset.json" >/dev/null
+# `init` + `load` create no account: an Administrator for the benchmark
+printf '%s\n' "$AL_PASSWORD" | "$EMPACT" --db "$OUT/large.db" user add bench-admin --org COMMISSION \
+	--clearance restreint_ue >/dev/null
+"$EMPACT" --db "$OUT/large.db" user role bench-admin admin >/dev/null
+ADMIN_TOKEN[large]=$("$EMPACT" --db "$OUT/large.db" user token bench-admin --label bench 2>/dev/null)
 
 say "creating bench/out/http/demo.db and adding $DEMO_ACTIONS actions through the API"
 "$EMPACT" --db "$OUT/demo.db" init --demo >/dev/null
+ADMIN_TOKEN[demo]=$("$EMPACT" --db "$OUT/demo.db" user token admin --label bench 2>/dev/null)
+for db in demo large; do
+	[[ ${ADMIN_TOKEN[$db]} == ept_* ]] || die "no API token for the administrator of the $db database"
+done
 start_empact "$OUT/demo.db" "$OUT/seed.log"
-python3 - "$EMP_PORT" "$DEMO_ACTIONS" "$SEED" <<'PY'
+python3 - "$EMP_PORT" "$DEMO_ACTIONS" "$SEED" "${ADMIN_TOKEN[demo]}" <<'PY'
 # Adds N operational actions to the first OAP of the demo database, shaped like the dataset's:
 # title, description, dates, budget, one Action Leader, 0-2 co-leaders, 2-6 participants.
 import http.client, json, random, sys
-port, n, seed = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+port, n, seed, token = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 c = http.client.HTTPConnection("127.0.0.1", port)
 def call(method, path, body=None, version=None):
     h = {"Content-Type": "application/json"} if body is not None else {}
+    h["Authorization"] = "Bearer " + token
     if version is not None:
         h["If-Match"] = '"%d"' % version
     c.request(method, path, json.dumps(body) if body is not None else None, h)
@@ -145,6 +176,12 @@ def call(method, path, body=None, version=None):
     return json.loads(data), int(r.getheader("ETag", '"0"').strip('"'))
 oap = call("GET", "/api/v1/oaps?limit=1")[0]["items"][0]["id"]
 orgs = [o["id"] for o in call("GET", "/api/v1/organisations?limit=500")[0]["items"]]
+# `init --demo` already puts a few actions in this OAP: the new ones come after them, with
+# numbers of their own
+have = call("GET", "/api/v1/oaps/%d/actions?limit=500" % oap)[0]["items"]
+taken, first = {a["number"] for a in have}, 1 + max([a["position"] for a in have] + [0])
+numbers = ("%d.%d" % (1 + k // 20, 1 + k % 20) for k in range(10 * n + 100))
+numbers = [x for x in numbers if x not in taken][:n]
 rng = random.Random(seed)
 verbs = ["Organise a workshop for practitioners on", "Set up joint investigations into",
          "Exchange intelligence and best practice on", "Map the modus operandi of",
@@ -157,7 +194,7 @@ for i in range(1, n + 1):
     desc = ("This action addresses %s through intelligence-led policing. Language and legal obstacles "
             "to cross-border evidence gathering are identified and addressed." % rng.choice(topics))
     start = "2018-%02d-%02d" % (rng.randint(1, 6), rng.randint(1, 28))
-    body = {"number": "%d.%d" % (1 + (i - 1) // 20, 1 + (i - 1) % 20), "position": i, "title": title,
+    body = {"number": numbers[i - 1], "position": first + i - 1, "title": title,
             "description": desc, "documentation_ref": "OAP 2018/3/%d" % i, "start_date": start,
             "end_date": "2018-%02d-%02d" % (rng.randint(7, 12), rng.randint(1, 28)),
             "budget_cents": rng.randrange(500000, 50000000, 100)}
@@ -171,7 +208,7 @@ for i in range(1, n + 1):
     for org in parts:
         _, v = call("POST", "/api/v1/actions/%d/participants" % a["id"],
                     {"org_id": org, "status": rng.choice(["invited", "confirmed", "confirmed", "confirmed"])}, v)
-print("seed: %d actions in OAP %d" % (n, oap))
+print("seed: %d actions added to the %d of OAP %d" % (n, len(have), oap))
 PY
 stop "$EMP_PID"
 
@@ -186,7 +223,7 @@ for db in demo large; do
 		pid=$!
 		PIDS+=("$pid")
 		tries=0
-		until curl -sf -o /dev/null "http://127.0.0.1:$port/healthz"; do
+		until curl -sf -o /dev/null -H "Authorization: Bearer ${ADMIN_TOKEN[$db]}" "http://127.0.0.1:$port/healthz"; do
 			tries=$((tries + 1))
 			[ $tries -lt 20000 ] || die "no answer from /healthz"
 		done
@@ -234,30 +271,31 @@ NGINX_PID=$!
 PIDS+=("$NGINX_PID")
 for i in $(seq 200); do curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/" && break; sleep 0.025; done
 
-# run_wrk NAME URL [LUA ARG...]: WARMUP s of warm-up, then DURATION s measured with --latency;
+# run_wrk NAME URL [LUA ARG...]: WARMUP s of warm-up, then DURATION s measured with --latency,
+# every request with "Authorization: Bearer $TOKEN" ($TOKEN_NAME names it in the command shown);
 # the output goes to wrk/NAME.txt and the command to wrk/NAME.cmd.
 run_wrk() {
 	local name=$1 url=$2
 	shift 2
-	local script=() args=()
+	local script=() args=() auth=(-H "Authorization: Bearer $TOKEN")
 	if [ $# -gt 0 ]; then
 		script=(-s "$1")
 		shift
 		args=(-- "$@")
 	fi
-	wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" "${script[@]}" "$url" "${args[@]}" >/dev/null
+	wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" "${auth[@]}" "${script[@]}" "$url" "${args[@]}" >/dev/null
 	# a PATCH run needs the versions as they are after the warm-up
 	if [ ${#args[@]} -gt 0 ]; then args=(-- "$THREADS" $(versions)); fi
 	local shown="${args[*]:0:4}"
 	[ ${#args[@]} -le 4 ] || shown="$shown ..."
-	echo "wrk -t$THREADS -c$CONNS -d${DURATION}s --latency ${script[*]} $url $shown" | sed "s|$ROOT/||g; s/ *$//" \
-		>"$OUT/wrk/$name.cmd"
+	echo "wrk -t$THREADS -c$CONNS -d${DURATION}s --latency -H 'Authorization: Bearer \$$TOKEN_NAME' ${script[*]} $url $shown" |
+		sed "s|$ROOT/||g; s/ *$//; s/  */ /g" >"$OUT/wrk/$name.cmd"
 	local c0 s0 c1 s1
 	c0=$(cpu_busy)
 	s0=$(proc_cpu $SRV_PIDS)
 	task_cpu $SRV_PIDS >"$OUT/wrk/$name.tasks0"
 	/usr/bin/time -f '%U %S' -o "$OUT/wrk/$name.wrkcpu" \
-		wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency "${script[@]}" "$url" "${args[@]}" >"$OUT/wrk/$name.txt"
+		wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency "${auth[@]}" "${script[@]}" "$url" "${args[@]}" >"$OUT/wrk/$name.txt"
 	s1=$(proc_cpu $SRV_PIDS)
 	task_cpu $SRV_PIDS >"$OUT/wrk/$name.tasks1"
 	c1=$(cpu_busy)
@@ -292,7 +330,7 @@ task_cpu() {
 versions() {
 	local id
 	for id in $PATCH_LIST; do
-		echo "$id=$(curl -s -o /dev/null -D - "http://127.0.0.1:$EMP_PORT/api/v1/actions/$id" |
+		echo "$id=$(curl -s -o /dev/null -D - -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$EMP_PORT/api/v1/actions/$id" |
 			sed -nE 's/^ETag: "([0-9]+)".*/\1/p')"
 	done
 }
@@ -300,7 +338,8 @@ versions() {
 uname -a >"$OUT/machine.txt"
 { grep -m1 'model name' /proc/cpuinfo; echo "cpus: $(nproc)"; grep MemTotal /proc/meminfo
   (wrk --version 2>&1 || true) | head -1; nginx -v 2>&1; echo "sqlite $(sqlite3 --version | cut -d' ' -f1)"
-  echo "empact $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src 2>/dev/null || echo ' (src modified)')"
+  echo "empact $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src 2>/dev/null || echo ' (src modified)')" \
+	"(${EMPACT_SRC#"$ROOT/"} sha256 $(sha256sum "$EMPACT" | cut -c1-12))"
 } >>"$OUT/machine.txt"
 
 for db in demo large; do
@@ -312,9 +351,12 @@ for db in demo large; do
 	PIDS+=("$SAMPLER")
 	E=http://127.0.0.1:$EMP_PORT
 	N=http://127.0.0.1:$NGINX_PORT
-	oap=$(curl -sf "$E/api/v1/oaps?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+	TOKEN=${ADMIN_TOKEN[$db]}
+	TOKEN_NAME=ADMIN_TOKEN
+	AUTH="Authorization: Bearer $TOKEN"
+	oap=$(curl -sf -H "$AUTH" "$E/api/v1/oaps?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
 	LIST="/api/v1/oaps/$oap/actions?limit=100"
-	curl -sf -o "$OUT/www/$db/list.json" "$E$LIST"
+	curl -sf -H "$AUTH" -o "$OUT/www/$db/list.json" "$E$LIST"
 	read -r one PATCH_LIST < <(python3 - "$OUT/www/$db/list.json" "$PATCH_IDS" <<'PY'
 import json, sys
 items = json.load(open(sys.argv[1]))["items"]
@@ -324,17 +366,57 @@ print(items[49]["id"], " ".join(str(a["id"]) for a in items[:int(sys.argv[2])]))
 PY
 	)
 	GET="/api/v1/actions/$one"
-	curl -sf -o "$OUT/www/$db/action.json" "$E$GET"
+	curl -sf -H "$AUTH" -o "$OUT/www/$db/action.json" "$E$GET"
 	for f in list action; do
-		curl -sf -o "$OUT/www/$db/$f.check" "$N/$db/$f.json"
+		curl -sf -H "$AUTH" -o "$OUT/www/$db/$f.check" "$N/$db/$f.json"
 		cmp -s "$OUT/www/$db/$f.json" "$OUT/www/$db/$f.check" || die "nginx does not serve the bytes of $f.json"
 		rm "$OUT/www/$db/$f.check"
 	done
 	{ echo "list $LIST $(stat -c %s "$OUT/www/$db/list.json")"; echo "get $GET $(stat -c %s "$OUT/www/$db/action.json")"
 	  echo "patch /api/v1/actions/{$(echo $PATCH_LIST | cut -d' ' -f1)..}"; } >"$OUT/urls-$db.txt"
+	# The two Action Leaders (see the top of this file): their actions, accounts, roles and tokens
+	curl -sf -H "$AUTH" -o "$OUT/www/$db/oap-actions.json" "$E/api/v1/oaps/$oap/actions?limit=500"
+	{ read -r AL_IDS; read -r ALU_IDS; } < <(python3 - "$OUT/www/$db/list.json" "$OUT/www/$db/oap-actions.json" \
+		"$AL_ROLES" <<'PY'
+import json, sys
+page, oap, n = json.load(open(sys.argv[1]))["items"], json.load(open(sys.argv[2]))["items"], int(sys.argv[3])
+plain = [a for a in oap if a["classification"] == "unclassified" and a["marking"] != "limite"]
+assert len(plain) >= n, "the OAP has only %d unclassified, non-LIMITE actions" % len(plain)
+print(" ".join(str(a["id"]) for a in page[:n]))
+print(" ".join(str(a["id"]) for a in plain[:n]))
+PY
+	)
+	declare -A AL_TOKEN=()
+	for who in bench-al bench-al-u; do
+		printf '%s\n' "$AL_PASSWORD" | "$EMPACT" --db "$OUT/$db.db" user add "$who" --org DE --clearance restreint_ue >/dev/null
+		ids=$AL_IDS
+		[ "$who" = bench-al ] || ids=$ALU_IDS
+		for id in $ids; do
+			"$EMPACT" --db "$OUT/$db.db" user role "$who" action_leader --scope "action:$id" >/dev/null
+		done
+		AL_TOKEN[$who]=$("$EMPACT" --db "$OUT/$db.db" user token "$who" --label bench 2>/dev/null)
+		[[ ${AL_TOKEN[$who]} == ept_* ]] || die "no API token for $who"
+		curl -sf -H "Authorization: Bearer ${AL_TOKEN[$who]}" -o "$OUT/www/$db/list-$who.json" "$E$LIST" ||
+			die "$who cannot read $LIST"
+	done
+	# what each page holds: actions, and of those classified or LIMITE (never cached, each read audited)
+	python3 - "$OUT/www/$db" "$AL_ROLES" "$AL_IDS" "$ALU_IDS" >"$OUT/pages-$db.txt" <<'PY'
+import json, os, sys
+d, n, al, alu = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(), sys.argv[4].split()
+for name, f, want in (("list", "list.json", None), ("al-list", "list-bench-al.json", al),
+                      ("alu-list", "list-bench-al-u.json", alu)):
+    items = json.load(open(os.path.join(d, f)))["items"]
+    if want is not None:
+        assert len(want) == n and sorted(str(a["id"]) for a in items) == sorted(want), \
+            "%s: the Action Leader's page is not its %d actions" % (f, n)
+    sens = sum(1 for a in items if a["classification"] != "unclassified" or a["marking"] == "limite")
+    print(name, len(items), sens, os.path.getsize(os.path.join(d, f)))
+PY
 	NGINX_PIDS="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"
 	SRV_PIDS=$EMP_PID run_wrk "$db-list-empact" "$E$LIST"
 	SRV_PIDS=$NGINX_PIDS run_wrk "$db-list-nginx" "$N/$db/list.json"
+	TOKEN=${AL_TOKEN[bench-al]} TOKEN_NAME=AL_TOKEN SRV_PIDS=$EMP_PID run_wrk "$db-al-list-empact" "$E$LIST"
+	TOKEN=${AL_TOKEN[bench-al-u]} TOKEN_NAME=ALU_TOKEN SRV_PIDS=$EMP_PID run_wrk "$db-alu-list-empact" "$E$LIST"
 	SRV_PIDS=$EMP_PID run_wrk "$db-get-empact" "$E$GET"
 	SRV_PIDS=$NGINX_PIDS run_wrk "$db-get-nginx" "$N/$db/action.json"
 	SRV_PIDS=$EMP_PID run_wrk "$db-patch-empact" "$E/" bench/http_patch.lua "$THREADS" $(versions)
@@ -378,9 +460,20 @@ def wrk(name):
         r.update(s200=int(p[1]), s412=int(p[2]), sother=int(p[3]))
     return r
 
+# The list as it was measured before authentication existed: anonymous, every read from the
+# cache (bench/RESULTS.md of commit 10d0f32, the run of 2026-11-23 at 14:18-14:20 UTC of empact
+# 7c028b9, on this machine with these wrk settings). Kept here because no run can measure it again.
+BEFORE_AUTH_WHEN = "2026-11-23, empact 7c028b9"
+BEFORE_AUTH = {  # requests/s, p50 ms, p99 ms, server CPU ms per request, actions in the page
+    "demo": (42248, 0.29, 2.60, 0.023, 100),
+    "large": (40577, 0.33, 3.02, 0.023, 100),
+}
+WHO = {"list": "admin", "al-list": "bench-al", "alu-list": "bench-al-u", "get": "admin", "patch": "admin"}
+KINDS = ("list", "al-list", "alu-list", "get", "patch")
+
 R = {}
 for db in ("demo", "large"):
-    for what in ("list", "get", "patch"):
+    for what in KINDS:
         for srv in ("empact", "nginx"):
             name = "%s-%s-%s" % (db, what, srv)
             if os.path.exists(os.path.join(out, "wrk", name + ".txt")):
@@ -392,6 +485,8 @@ def lines(f):
 urls = {db: {l[0]: l[1:] for l in lines("urls-%s.txt" % db)} for db in ("demo", "large")}
 hz = {db: [float(l[0]) for l in lines("healthz-%s.txt" % db)] for db in ("demo", "large")}
 vm = {db: [int(x) for x in lines("vm-%s.txt" % db)[0]] for db in ("demo", "large")}
+# pages[db][kind] = (actions, of them classified or LIMITE, bytes)
+pages = {db: {l[0]: tuple(int(x) for x in l[1:]) for l in lines("pages-%s.txt" % db)} for db in ("demo", "large")}
 rss = {db: max(int(l[0]) for l in lines("rss-%s.txt" % db)) for db in ("demo", "large")}
 machine = open(os.path.join(out, "machine.txt")).read().strip().splitlines()
 
@@ -412,6 +507,11 @@ for what in ("list", "get", "patch"):
     d, l = R["demo-%s-empact" % what], R["large-%s-empact" % what]
     check("%s: large database within 20%% of demo (requests/s)" % what,
           "%.0f / %.0f = %.1f%%" % (l["rps"], d["rps"], 100 * l["rps"] / d["rps"]), l["rps"] >= 0.8 * d["rps"])
+for what, label in (("al-list", "Action Leader list"), ("alu-list", "Action Leader list, 64 unclassified actions")):
+    for db in ("demo", "large"):
+        a, b = R["%s-%s-empact" % (db, what)], BEFORE_AUTH[db]
+        check("%s, %s: within 15%% of the unauthenticated figure (requests/s)" % (label, db),
+              "%.0f / %.0f = %.1f%%" % (a["rps"], b[0], 100 * a["rps"] / b[0]), a["rps"] >= 0.85 * b[0])
 for db in ("demo", "large"):
     check("resident memory < 64 MiB, %s (VmHWM)" % db, "%.1f MiB" % (vm[db][0] / 1024), vm[db][0] < 64 * 1024)
 for db in ("demo", "large"):
@@ -438,6 +538,16 @@ w("`bench/http.sh` (`make bench` runs it after `bench/run.sh`). wrk, %s threads,
   "`application/json; charset=utf-8`) serves, on another port in the same run, the very bytes "
   "empact answered, fetched with curl and compared with `cmp`." % (threads, conns, warmup, duration))
 w("")
+w("Every request is authenticated with an API token (`Authorization: Bearer`, from `empact user token`; "
+  "wrk `-H`, also to nginx so that both get the same request bytes): as an Administrator (demo: the demo "
+  "account `admin`; large: `bench-admin`, COMMISSION, restreint_ue, created by the script) for the seeding, "
+  "list, get and patch, and as two Action Leaders (DE, restreint_ue) for the same list URL: `bench-al` holds "
+  "`action_leader` on the first 64 actions of the Administrator's page, `bench-al-u` on the first 64 actions "
+  "of the OAP that are unclassified and not LIMITE. 64 is the most roles an account may hold (`EP_ROLES_MAX`), "
+  "so **an Action Leader's page holds 64 actions, not 100**. A response that holds a classified or LIMITE "
+  "record is never cached and each read of it appends an audit record (a commit); the table below says which "
+  "pages hold such records.")
+w("")
 w("- demo database: `empact init --demo`, plus %s operational actions added to the seed OAP through "
   "the API (each with an Action Leader, 0-2 co-leaders and 2-6 participants)." % demo_actions)
 w("- large database: `empact init` + `empact load` of `bench/gen_dataset.py --actions %s` "
@@ -445,16 +555,27 @@ w("- large database: `empact init` + `empact load` of `bench/gen_dataset.py --ac
 w("- list: `GET %s` (demo, %s bytes) and `GET %s` (large, %s bytes); get: `GET %s` (%s bytes) and "
   "`GET %s` (%s bytes); patch: `PATCH /api/v1/actions/{id}` `{\"title\": ...}` with the right "
   "`If-Match`, cycling through the first 32 actions of the page (`bench/http_patch.lua` keeps each "
-  "action's version from the ETag of its last answer, and never has one action in flight twice)."
+  "action's version from the ETag of its last answer, and never has one action in flight twice; it sends the "
+  "`-H` headers of the command line)."
   % (urls["demo"]["list"][0], urls["demo"]["list"][1], urls["large"]["list"][0], urls["large"]["list"][1],
      urls["demo"]["get"][0], urls["demo"]["get"][1], urls["large"]["get"][0], urls["large"]["get"][1]))
 w("")
+def page_line(db, kind):
+    n, sens, size = pages[db][kind]
+    return "%s %d actions (%d bytes), %s" % (WHO[kind], n, size, "%d of them classified or LIMITE: never cached, "
+                                             "every read audited" % sens if sens else "none classified or LIMITE: cached")
+if md[-1] == "":
+    md.pop()  # one list with the bullets above
+w("- the page of the list URL, by caller (each sees what it may read):")
+for db in ("demo", "large"):
+    w("  - %s: %s." % (db, "; ".join(page_line(db, k) for k in ("list", "al-list", "alu-list"))))
+w("")
 w("Machine: %s." % "; ".join(machine))
 w("")
-w("| database | request | server | requests/s | p50 | p99 | requests | empact / nginx | server CPU per request | cores: server / wrk / other | server threads' shares (%) |")
-w("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+w("| database | request | caller | server | requests/s | p50 | p99 | requests | empact / nginx | server CPU per request | cores: server / wrk / other | server threads' shares (%) |")
+w("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 for db in ("demo", "large"):
-    for what in ("list", "get", "patch"):
+    for what in KINDS:
         for srv in ("empact", "nginx"):
             name = "%s-%s-%s" % (db, what, srv)
             if name not in R:
@@ -466,8 +587,9 @@ for db in ("demo", "large"):
             extra = ""
             if "s200" in r:
                 extra = " (200: %d, 412: %d, other: %d)" % (r["s200"], r["s412"], r["sother"])
-            w("| %s | %s | %s | %.0f | %.2f ms | %.2f ms | %d%s | %s | %.3f ms | %.2f / %.2f / %.2f | %s |" % (
-                db, what, srv, r["rps"], r["p50"], r["p99"], r["n"], extra, ratio, r["cpu_req"], r["srv_cores"],
+            w("| %s | %s | %s | %s | %.0f | %.2f ms | %.2f ms | %d%s | %s | %.3f ms | %.2f / %.2f / %.2f | %s |" % (
+                db, what.replace("al-list", "list").replace("alu-list", "list"), WHO[what] if srv == "empact" else "-",
+                srv, r["rps"], r["p50"], r["p99"], r["n"], extra, ratio, r["cpu_req"], r["srv_cores"],
                 r["wrk_cores"], r["other_cores"], r["threads"]))
 w("")
 w("Server CPU per request: the server's user + system CPU time during the measured run (all its threads; "
@@ -493,6 +615,27 @@ if noisy:
 w("Server CPU per request, large / demo database (not a target; independent of how the connections "
   "were spread): " + "; ".join(cmp_lines) + ".")
 w("")
+w("### The list as an Action Leader")
+w("")
+w("The list benchmark authenticated as an Action Leader with a token, next to the same run's Administrator "
+  "and to the figure recorded before authentication existed (anonymous, every read from the cache; "
+  "%s). Target: the Action Leader's requests/s within 15%% of that figure. The same-run Administrator "
+  "figure tells the cost of authentication and of what the page holds from the machine's noise."
+  % BEFORE_AUTH_WHEN)
+w("")
+w("| database | caller | page | requests/s | vs before authentication | p99 | server CPU per request |")
+w("|---|---|---|---:|---:|---:|---:|")
+for db in ("demo", "large"):
+    b = BEFORE_AUTH[db]
+    w("| %s | anonymous, before authentication (recorded %s) | %d actions, cached | %.0f | 100%% | %.2f ms | %.3f ms |"
+      % (db, BEFORE_AUTH_WHEN, b[4], b[0], b[2], b[3]))
+    for what in ("list", "al-list", "alu-list"):
+        r = R["%s-%s-empact" % (db, what)]
+        n, sens, _ = pages[db][what]
+        w("| %s | %s, token | %d actions, %s | %.0f | %.1f%% | %.2f ms | %.3f ms |" % (
+            db, WHO[what], n, "%d classified or LIMITE: not cached, audited" % sens if sens else "cached",
+            r["rps"], 100 * r["rps"] / b[0], r["p99"], r["cpu_req"]))
+w("")
 w("empact's memory during the runs (VmHWM at the end of each database's runs; the largest VmRSS "
   "sampled every 100 ms): demo %.1f MiB (VmRSS max %.1f MiB), large %.1f MiB (VmRSS max %.1f MiB)."
   % (vm["demo"][0] / 1024, rss["demo"] / 1024, vm["large"][0] / 1024, rss["large"] / 1024))
@@ -513,6 +656,8 @@ w("```")
 w("bench/http.sh")
 for name in sorted(R, key=lambda n: list(R).index(n)):
     w(R[name]["cmd"])
+w("# ADMIN_TOKEN: empact user token admin (demo) or bench-admin (large); AL_TOKEN: empact user token bench-al;")
+w("# ALU_TOKEN: empact user token bench-al-u")
 w("```")
 text = "\n".join(md) + "\n"
 open(os.path.join(out, "results.md"), "w").write(text)

@@ -5,7 +5,7 @@
 -- puts it back. An action is never in flight twice, so every PATCH should answer 200; a 412
 -- (or anything else) is counted and reported, never hidden.
 --
---   wrk -t T -c C -d D -s bench/http_patch.lua URL -- T ID=VERSION ID=VERSION ...
+--   wrk -t T -c C -d D [-H 'Authorization: Bearer TOKEN'] -s bench/http_patch.lua URL -- T ID=VERSION ...
 --
 -- The actions are dealt round-robin to the T threads; each thread needs more actions than it has
 -- connections (C/T). The versions come from a GET just before the run.
@@ -32,7 +32,13 @@ function init(args)
 			table.insert(free, id)
 		end
 	end
-	headers = {["Content-Type"] = "application/json"}
+	-- wrk.format() takes the headers given to it instead of wrk.headers: copy those of the
+	-- command line (-H "Authorization: Bearer ...") and Host
+	headers = {}
+	for k, v in pairs(wrk.headers) do
+		headers[k] = v
+	end
+	headers["Content-Type"] = "application/json"
 end
 
 function request()
