@@ -227,10 +227,7 @@ ep_status ep_api_tokens_list(ep_req *req, ep_resp *resp)
 	ep_status s = ep_db_tokens_json(req->db, req->who->user.id, &items, &resp->err);
 	if (s != EP_OK)
 		return s;
-	json_t *page = json_object();
-	json_object_set_new(page, "items", items);
-	json_object_set_new(page, "next_cursor", json_null());
-	return ep_resp_json(resp, page);
+	return ep_resp_page(resp, items);
 }
 
 ep_status ep_api_token_create(ep_req *req, ep_resp *resp)

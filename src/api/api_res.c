@@ -26,6 +26,14 @@ ep_status ep_resp_json(ep_resp *resp, json_t *data)
 	return data ? EP_OK : ep_err_set(&resp->err, EP_E_INTERNAL, NULL, "out of memory");
 }
 
+ep_status ep_resp_page(ep_resp *resp, json_t *items)
+{
+	json_t *page = json_object();
+	json_object_set_new(page, "items", items);
+	json_object_set_new(page, "next_cursor", json_null());
+	return ep_resp_json(resp, page);
+}
+
 static const ep_resdef *resdef(const ep_req *req)
 {
 	return ep_resdef_find(req->route->schema);
@@ -382,8 +390,5 @@ ep_status ep_api_referenced_by(ep_req *req, ep_resp *resp)
 		if (ep_db_res_scope(req->db, actions, from, req->vis, &sc, NULL) != EP_OK)
 			json_array_remove(items, i);
 	}
-	json_t *page = json_object();
-	json_object_set_new(page, "items", items);
-	json_object_set_new(page, "next_cursor", json_null());
-	return ep_resp_json(resp, page);
+	return ep_resp_page(resp, items);
 }

@@ -72,5 +72,7 @@ typedef ep_status (*ep_handler)(ep_req *req, ep_resp *resp);
 
 /* Sets resp->data (taking the reference) and returns EP_OK. */
 ep_status ep_resp_json(ep_resp *resp, json_t *data);
+/* Answers a whole list in one page: {"items": items, "next_cursor": null} (takes items). */
+ep_status ep_resp_page(ep_resp *resp, json_t *items);
 
 #endif
