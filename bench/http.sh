@@ -11,7 +11,8 @@
 # and three requests:
 #   list   GET /api/v1/oaps/{id}/actions?limit=100 (100 actions with leaders and participants)
 #   get    GET /api/v1/actions/{id}
-#   patch  PATCH /api/v1/actions/{id} {"title"} with a correct If-Match (bench/http_patch.lua)
+#   patch  PATCH /api/v1/actions/{id} {"description"} with a correct If-Match (bench/http_patch.lua;
+#          not the title, which an adopted OAP's plan freezes)
 # Every request (the seeding, curl, wrk, the PATCH script) is authenticated as an Administrator
 # with an API token (Authorization: Bearer): the demo database's `admin` account, and on the
 # large one an account bench-admin (COMMISSION, restreint_ue) that the script creates. The list
@@ -464,9 +465,10 @@ def wrk(name):
 # cache (bench/RESULTS.md of commit 10d0f32, the run of 2026-11-23 at 14:18-14:20 UTC of empact
 # 7c028b9, on this machine with these wrk settings). Kept here because no run can measure it again.
 BEFORE_AUTH_WHEN = "2026-11-23, empact 7c028b9"
-BEFORE_AUTH = {  # requests/s, p50 ms, p99 ms, server CPU ms per request, actions in the page
-    "demo": (42248, 0.29, 2.60, 0.023, 100),
-    "large": (40577, 0.33, 3.02, 0.023, 100),
+BEFORE_AUTH = {  # requests/s, p50 ms, p99 ms, server CPU ms per request, actions in the page, other cores,
+                 # threads' shares
+    "demo": (42248, 0.29, 2.60, 0.023, 100, "0.03", "57/43"),
+    "large": (40577, 0.33, 3.02, 0.023, 100, "0.04", "64/36"),
 }
 WHO = {"list": "admin", "al-list": "bench-al", "alu-list": "bench-al-u", "get": "admin", "patch": "admin"}
 KINDS = ("list", "al-list", "alu-list", "get", "patch")
@@ -553,7 +555,8 @@ w("- demo database: `empact init --demo`, plus %s operational actions added to t
 w("- large database: `empact init` + `empact load` of `bench/gen_dataset.py --actions %s` "
   "(20 OAPs of 5,000 actions)." % actions)
 w("- list: `GET %s` (demo, %s bytes) and `GET %s` (large, %s bytes); get: `GET %s` (%s bytes) and "
-  "`GET %s` (%s bytes); patch: `PATCH /api/v1/actions/{id}` `{\"title\": ...}` with the right "
+  "`GET %s` (%s bytes); patch: `PATCH /api/v1/actions/{id}` `{\"description\": ...}` (the title until "
+  "the adopted plan froze it; the description is full-text indexed as the title is) with the right "
   "`If-Match`, cycling through the first 32 actions of the page (`bench/http_patch.lua` keeps each "
   "action's version from the ETag of its last answer, and never has one action in flight twice; it sends the "
   "`-H` headers of the command line)."
@@ -620,21 +623,23 @@ w("")
 w("The list benchmark authenticated as an Action Leader with a token, next to the same run's Administrator "
   "and to the figure recorded before authentication existed (anonymous, every read from the cache; "
   "%s). Target: the Action Leader's requests/s within 15%% of that figure. The same-run Administrator "
-  "figure tells the cost of authentication and of what the page holds from the machine's noise."
+  "figure separates the cost of authentication, and of what the page holds, from the machine's noise; "
+  "so do the server CPU per request, the cores other processes took, and the server threads' shares (100: "
+  "one worker did all the work, which about halves the requests/s, see above)."
   % BEFORE_AUTH_WHEN)
 w("")
-w("| database | caller | page | requests/s | vs before authentication | p99 | server CPU per request |")
-w("|---|---|---|---:|---:|---:|---:|")
+w("| database | caller | page | requests/s | vs before authentication | p99 | server CPU per request | cores: other | server threads' shares (%) |")
+w("|---|---|---|---:|---:|---:|---:|---:|---:|")
 for db in ("demo", "large"):
     b = BEFORE_AUTH[db]
-    w("| %s | anonymous, before authentication (recorded %s) | %d actions, cached | %.0f | 100%% | %.2f ms | %.3f ms |"
-      % (db, BEFORE_AUTH_WHEN, b[4], b[0], b[2], b[3]))
+    w("| %s | anonymous, before authentication (recorded %s) | %d actions, cached | %.0f | 100%% | %.2f ms | %.3f ms | %s | %s |"
+      % (db, BEFORE_AUTH_WHEN, b[4], b[0], b[2], b[3], b[5], b[6]))
     for what in ("list", "al-list", "alu-list"):
         r = R["%s-%s-empact" % (db, what)]
         n, sens, _ = pages[db][what]
-        w("| %s | %s, token | %d actions, %s | %.0f | %.1f%% | %.2f ms | %.3f ms |" % (
+        w("| %s | %s, token | %d actions, %s | %.0f | %.1f%% | %.2f ms | %.3f ms | %.2f | %s |" % (
             db, WHO[what], n, "%d classified or LIMITE: not cached, audited" % sens if sens else "cached",
-            r["rps"], 100 * r["rps"] / b[0], r["p99"], r["cpu_req"]))
+            r["rps"], 100 * r["rps"] / b[0], r["p99"], r["cpu_req"], r["other_cores"], r["threads"]))
 w("")
 w("empact's memory during the runs (VmHWM at the end of each database's runs; the largest VmRSS "
   "sampled every 100 ms): demo %.1f MiB (VmRSS max %.1f MiB), large %.1f MiB (VmRSS max %.1f MiB)."
