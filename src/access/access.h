@@ -62,7 +62,9 @@ typedef struct ep_principal {
 	int64_t session_id; /* the cookie session, or 0 */
 	char csrf[64];      /* its CSRF token */
 	bool enrol_only;    /* signed in with a password but owes TOTP enrolment */
-	ep_vis vis;         /* what it may read (strings in the request arena) */
+	ep_vis vis;         /* what it may read (its lists point into scope_lists) */
+	char scope_lists[3][EP_ROLES_MAX * 21 + 3]; /* JSON arrays of priority, OAP and action ids */
+	int64_t token_expires_at; /* for an API token: when it expires (unix seconds) */
 	int max_class;      /* the installation's accredited level */
 	char vis_key[160];  /* a digest of vis, for keys of cached responses */
 } ep_principal;
@@ -70,11 +72,14 @@ typedef struct ep_principal {
 /* The anonymous caller: the public role, unclassified, no LIMITE. */
 void ep_principal_anonymous(ep_principal *p);
 /* Loads the account's roles and derives what it may read. max_class caps the clearance at the
- * installation's accredited level. Strings go into arena. */
+ * installation's accredited level. */
 ep_status ep_principal_load(ep_db *db, int64_t user_id, ep_class max_class, ep_arena *arena, ep_principal *p,
 			    ep_err *err);
-/* Derives vis and vis_key from the user and grants already in p. */
+/* Derives vis and vis_key from the user and grants already in p. vis_key digests everything
+ * the answer to a read may depend on: clearance, LIMITE, the roles held and every scope. */
 void ep_principal_derive(ep_principal *p, ep_class max_class, ep_arena *arena);
+/* Copies a principal (its vis lists point into its own buffers). */
+void ep_principal_copy(ep_principal *dst, const ep_principal *src);
 /* The caller's name for audit records: the user name, or "anonymous". */
 const char *ep_principal_name(const ep_principal *p);
 

@@ -188,6 +188,7 @@ ep_status ep_auth_token(const ep_auth_ctx *c, const char *token, ep_principal *p
 	if ((s = principal_of(c, t.user_id, p, err)) != EP_OK)
 		return s;
 	p->auth = EP_AUTH_TOKEN;
+	p->token_expires_at = t.expires_at;
 	return EP_OK;
 }
 

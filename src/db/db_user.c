@@ -278,6 +278,18 @@ ep_status ep_db_role_add(ep_db *db, int64_t user_id, const char *role, const cha
 		return ep_err_set(err, EP_E_CONFLICT, "role", "the account already holds the role %s with that scope", role);
 	if (s != EP_E_NOTFOUND)
 		return s;
+	/* A principal holds at most EP_ROLES_MAX grants: one more would be silently ignored. */
+	static const char SQL_COUNT[] = "SELECT count(*) FROM user_roles WHERE user_id = ?1";
+	sqlite3_stmt *c = db_stmt(db, SQL_COUNT, err);
+	if (!c)
+		return EP_E_INTERNAL;
+	db_bind_i64(c, 1, user_id);
+	int64_t n = 0;
+	if ((s = db_one_i64(db, c, &n, err, "counting roles")) != EP_OK)
+		return s;
+	if (n >= EP_ROLES_MAX)
+		return ep_err_set(err, EP_E_LIMIT, "role", "the account already holds %d roles, the most one account may hold",
+				  EP_ROLES_MAX);
 	sqlite3_stmt *st = db_stmt(db, SQL, err);
 	if (!st)
 		return EP_E_INTERNAL;

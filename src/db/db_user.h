@@ -64,7 +64,8 @@ ep_status ep_db_user_set_totp(ep_db *db, int64_t id, const char *secret, const c
  * EP_E_CONFLICT when it is not (the same code raced in twice). */
 ep_status ep_db_user_totp_used(ep_db *db, int64_t id, int64_t step, ep_err *err);
 /* Grants a role. scope_id 0 and country NULL where the scope kind has none. EP_E_CONFLICT when
- * the user already holds exactly that role. *id may be NULL. */
+ * the user already holds exactly that role, EP_E_LIMIT when it holds EP_ROLES_MAX already. *id
+ * may be NULL. */
 ep_status ep_db_role_add(ep_db *db, int64_t user_id, const char *role, const char *scope_kind, int64_t scope_id,
 			 const char *country, int64_t *id, ep_err *err);
 /* Withdraws a role; EP_E_NOTFOUND when the user does not hold it. */
