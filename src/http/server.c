@@ -309,6 +309,7 @@ struct cached {
 	char *body;
 	size_t len;
 	int64_t version;
+	char detail[300]; /* "" or, for classified or LIMITE content, what its reading records */
 };
 static pthread_key_t cache_key;
 static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
@@ -356,7 +357,7 @@ static struct cached *cache_slot(const char *key)
 }
 
 /* A fresh copy of the cached body for key, if it is still current. */
-static char *cache_get(const char *key, const uint64_t stamp[2], size_t *len, int64_t *version)
+static char *cache_get(const char *key, const uint64_t stamp[2], size_t *len, int64_t *version, char detail[300])
 {
 	struct cached *c = cache_slot(key);
 	if (!c || !c->body || strcmp(c->key, key) != 0 || c->stamp[0] != stamp[0] || c->stamp[1] != stamp[1])
@@ -367,10 +368,12 @@ static char *cache_get(const char *key, const uint64_t stamp[2], size_t *len, in
 	memcpy(copy, c->body, c->len + 1);
 	*len = c->len;
 	*version = c->version;
+	memcpy(detail, c->detail, sizeof c->detail);
 	return copy;
 }
 
-static void cache_put(const char *key, const uint64_t stamp[2], const char *body, size_t len, int64_t version)
+static void cache_put(const char *key, const uint64_t stamp[2], const char *body, size_t len, int64_t version,
+		      const char *detail)
 {
 	if (strlen(key) >= CACHE_KEY_MAX || len > CACHE_BODY_MAX)
 		return;
@@ -386,6 +389,7 @@ static void cache_put(const char *key, const uint64_t stamp[2], const char *body
 	c->body = copy;
 	c->len = len;
 	c->version = version;
+	snprintf(c->detail, sizeof c->detail, "%s", detail ? detail : "");
 }
 
 /* The deepest nesting of arrays and objects in a JSON text (strings skipped). */
@@ -594,6 +598,152 @@ static void check_headers(struct MHD_Connection *c, struct conn *k, const char *
 		return;
 	}
 	ep_buf_init(&k->body, max ? max : 1);
+}
+
+/*
+ * Reads of classified or LIMITE content are recorded in the audit trail too, but a read changes
+ * nothing, so its record need not share a transaction with anything: the workers queue them and
+ * one writer thread appends them in batches, every READS_FLUSH_MS at the most, in one
+ * transaction each, then anchors the head. A worker thus never waits for a disk flush to answer
+ * a read. The queue is bounded: when it is full, a worker appends its record itself. Stopping the
+ * server writes what is queued before the database closes.
+ */
+#define READS_MAX 4096
+#define READS_FLUSH_MS 20
+
+struct read_rec {
+	int64_t actor_id, object_id;
+	char actor[EP_USERNAME_MAX + 1], org[33], kind[32], rid[17], detail[300];
+};
+
+static pthread_mutex_t reads_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t reads_cond = PTHREAD_COND_INITIALIZER;
+static struct read_rec *reads, *reads_spare;
+static size_t nreads;
+static bool reads_stop;
+static pthread_t reads_thread;
+static bool reads_running;
+
+static void reads_write(ep_db *db, const struct read_rec *r, size_t n)
+{
+	ep_err err;
+	if (ep_db_begin(db, &err) != EP_OK) {
+		ep_error("audit: %s", err.msg);
+		return;
+	}
+	int64_t id = 0;
+	char head[EP_AUDIT_HASH_HEX];
+	ep_status s = EP_OK;
+	for (size_t i = 0; i < n && s == EP_OK; i++) {
+		ep_audit_rec a = {
+			.actor_id = r[i].actor_id,
+			.actor = r[i].actor,
+			.org_code = r[i].org[0] ? r[i].org : NULL,
+			.action = "read",
+			.object_kind = r[i].kind[0] ? r[i].kind : NULL,
+			.object_id = r[i].object_id,
+			.outcome = "ok",
+			.request_id = r[i].rid,
+			.detail = r[i].detail,
+		};
+		s = ep_audit_append(db, &a, &id, head, &err);
+	}
+	if (s == EP_OK)
+		s = ep_db_commit(db, &err);
+	if (s != EP_OK) {
+		ep_db_rollback(db);
+		ep_error("audit: %zu read records: %s", n, err.msg);
+		return;
+	}
+	ep_audit_anchor(g_anchor, id, head, NULL);
+}
+
+static void *reads_main(void *arg)
+{
+	ep_db *db = arg;
+	pthread_mutex_lock(&reads_lock);
+	for (;;) {
+		while (nreads == 0 && !reads_stop)
+			pthread_cond_wait(&reads_cond, &reads_lock);
+		if (nreads == 0 && reads_stop)
+			break;
+		/* Let a burst gather, then write it in one transaction. */
+		if (!reads_stop) {
+			pthread_mutex_unlock(&reads_lock);
+			usleep(READS_FLUSH_MS * 1000);
+			pthread_mutex_lock(&reads_lock);
+		}
+		struct read_rec *batch = reads;
+		size_t n = nreads;
+		reads = reads_spare;
+		reads_spare = batch;
+		nreads = 0;
+		pthread_mutex_unlock(&reads_lock);
+		reads_write(db, batch, n);
+		pthread_mutex_lock(&reads_lock);
+	}
+	pthread_mutex_unlock(&reads_lock);
+	ep_db_close(db);
+	return NULL;
+}
+
+static bool reads_start(void)
+{
+	ep_err err;
+	ep_db *db;
+	ep_db_opts opts = {.create = false, .busy_timeout_ms = g_cfg->busy_timeout_ms};
+	reads = calloc(READS_MAX, sizeof *reads);
+	reads_spare = calloc(READS_MAX, sizeof *reads_spare);
+	if (!reads || !reads_spare || ep_db_open(g_cfg->db, &opts, &db, &err) != EP_OK)
+		return false;
+	reads_stop = false;
+	if (pthread_create(&reads_thread, NULL, reads_main, db) != 0) {
+		ep_db_close(db);
+		return false;
+	}
+	reads_running = true;
+	return true;
+}
+
+static void reads_finish(void)
+{
+	if (reads_running) {
+		pthread_mutex_lock(&reads_lock);
+		reads_stop = true;
+		pthread_cond_signal(&reads_cond);
+		pthread_mutex_unlock(&reads_lock);
+		pthread_join(reads_thread, NULL);
+		reads_running = false;
+	}
+	free(reads);
+	free(reads_spare);
+	reads = reads_spare = NULL;
+}
+
+static void audit_alone(const struct conn *k, const char *action, const char *kind, int64_t id, const char *outcome,
+			const char *detail);
+
+/* Records the reading of classified or LIMITE content: queued, or written at once when the queue
+ * is full or not running. */
+static void audit_read(const struct conn *k, const char *kind, int64_t id, const char *detail)
+{
+	pthread_mutex_lock(&reads_lock);
+	if (reads_running && nreads < READS_MAX) {
+		struct read_rec *r = &reads[nreads++];
+		const ep_principal *p = &k->who;
+		r->actor_id = p->user.id;
+		r->object_id = id;
+		snprintf(r->actor, sizeof r->actor, "%s", ep_principal_name(p));
+		snprintf(r->org, sizeof r->org, "%s", p->user.org_code);
+		snprintf(r->kind, sizeof r->kind, "%s", kind ? kind : "");
+		snprintf(r->rid, sizeof r->rid, "%s", k->rid);
+		snprintf(r->detail, sizeof r->detail, "%s", detail);
+		pthread_cond_signal(&reads_cond);
+		pthread_mutex_unlock(&reads_lock);
+		return;
+	}
+	pthread_mutex_unlock(&reads_lock);
+	audit_alone(k, "read", kind, id, "ok", detail);
 }
 
 /* ---- the policy check, and the audit records of the router ---- */
@@ -926,16 +1076,15 @@ static ep_status run_read(struct conn *k, ep_resp *resp, const char *key, const 
 		n = items ? json_array_size(items) : 1;
 		snprintf(ids, sizeof ids, "%s", strcmp(schema, "goals") == 0 ? "strategic goals" : "shared goals");
 	}
+	char detail[300] = "";
 	if (n) {
-		char detail[300];
 		snprintf(detail, sizeof detail, "read %zu classified or LIMITE record%s: %s%s", n, n == 1 ? "" : "s", ids,
 			 used >= sizeof ids - 1 ? " ..." : "");
-		audit_alone(k, "read", route_kind(req), req->nids ? req->ids[0] : 0, "ok", detail);
-		return EP_OK;
+		audit_read(k, route_kind(req), req->nids ? req->ids[0] : 0, detail);
 	}
 	if (key && (!resp->status || resp->status == 200) && (resp->text = ep_json_out(resp->data, &len)) != NULL) {
 		resp->content_type = "application/json; charset=utf-8";
-		cache_put(key, stamp, resp->text, len, resp->version);
+		cache_put(key, stamp, resp->text, len, resp->version, detail);
 	}
 	return EP_OK;
 }
@@ -1019,8 +1168,11 @@ static ep_status serve_request(struct MHD_Connection *c, struct conn *k, ep_resp
 	if (!writes && !k->who.enrol_only && cacheable(req) && ep_db_change_stamp(req->db, stamp, NULL) == EP_OK) {
 		key = ep_arena_printf(k->arena, "%s\x1f%s", k->uri, k->who.vis_key);
 		size_t len;
-		if (key && (resp->text = cache_get(key, stamp, &len, &resp->version)) != NULL) {
+		char detail[300];
+		if (key && (resp->text = cache_get(key, stamp, &len, &resp->version, detail)) != NULL) {
 			resp->content_type = "application/json; charset=utf-8";
+			if (detail[0])
+				audit_read(k, route_kind(req), req->nids ? req->ids[0] : 0, detail);
 			return EP_OK;
 		}
 	}
@@ -1169,6 +1321,8 @@ int ep_http_serve(const ep_config *cfg)
 		snprintf(g_anchor, sizeof g_anchor, "%s.anchor", cfg->db);
 	ep_throttle_limits limits = ep_throttle_defaults();
 	g_throttle = ep_throttle_new(&limits);
+	if (!reads_start())
+		ep_warn("the audit writer of reads did not start: each read of classified content is recorded on its own");
 	char host[256];
 	int port;
 	if (ep_config_parse_listen(cfg->listen, host, sizeof host, &port) != EP_OK) {
@@ -1248,6 +1402,9 @@ int ep_http_serve(const ep_config *cfg)
 	for (int i = 0; i < 100 && atomic_load(&g_inflight) > 0; i++)
 		usleep(100 * 1000);
 	MHD_stop_daemon(d);
+	reads_finish();
+	ep_throttle_free(g_throttle);
+	g_throttle = NULL;
 	pthread_mutex_lock(&dbs_lock);
 	for (size_t i = 0; i < ndbs; i++)
 		ep_db_close(dbs[i]);
