@@ -34,6 +34,23 @@ ep_status ep_resp_page(ep_resp *resp, json_t *items)
 	return ep_resp_json(resp, page);
 }
 
+/* Who drives a priority and which agencies support it come from the LIMITE Council document
+ * that set the priorities (15850/11): a caller who may not read LIMITE gets the priority
+ * without them. */
+static void strip_limite_embeds(const ep_req *req, const ep_resdef *d, json_t *items)
+{
+	if (!req->vis || req->vis->limite || strcmp(d->name, "priorities") != 0)
+		return;
+	size_t i;
+	json_t *p;
+	json_array_foreach(items, i, p)
+	{
+		json_object_del(p, "driver");
+		json_object_del(p, "co_drivers");
+		json_object_del(p, "supporting_agencies");
+	}
+}
+
 static const ep_resdef *resdef(const ep_req *req)
 {
 	return ep_resdef_find(req->route->schema);
@@ -204,6 +221,7 @@ ep_status ep_api_list(ep_req *req, ep_resp *resp)
 		json_decref(items);
 		return s;
 	}
+	strip_limite_embeds(req, d, items);
 	json_t *page = json_object();
 	json_object_set_new(page, "items", items);
 	if (more) {
@@ -226,6 +244,7 @@ static ep_status get_record(ep_req *req, const ep_resdef *d, int64_t id, ep_resp
 	json_t *one = json_array();
 	json_array_append(one, row);
 	s = ep_db_embed_links(req->db, d->name, one, &resp->err);
+	strip_limite_embeds(req, d, one);
 	json_decref(one);
 	if (s != EP_OK) {
 		json_decref(row);

@@ -113,6 +113,16 @@ test('denials and reads of classified or LIMITE content are recorded', async () 
 	assert.match((await recordOf(l)).detail, /\b3\b/);
 });
 
+test('the Drivers and agencies of a priority (from LIMITE 15850/11) are not shown to the public', async () => {
+	const pub = expectStatus(await get(B, '/api/v1/priorities/1', { anon: true }), 200).body;
+	assert.equal(pub.code, 'A');
+	for (const k of ['driver', 'co_drivers', 'supporting_agencies']) assert.ok(!(k in pub), `${k} shown to the public`);
+	const list = expectStatus(await get(B, '/api/v1/cycles/1/priorities', { anon: true }), 200).body.items;
+	assert.ok(list.length === 8 && list.every((p) => !('driver' in p)));
+	const member = expectStatus(await get(B, '/api/v1/priorities/1', { as: 'observer' }), 200).body;
+	assert.ok(member.driver && Array.isArray(member.supporting_agencies));
+});
+
 test('GET /api/v1/audit filters by object, actor, outcome and time, and only for those allowed', async () => {
 	const byObject = expectStatus(await get(B, '/api/v1/audit?object_kind=actions&object_id=1'), 200).body.items;
 	assert.ok(byObject.length > 0 && byObject.every((r) => r.object_kind === 'actions' && r.object_id === 1));
