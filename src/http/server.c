@@ -78,6 +78,8 @@ struct conn {
 	char rid[17];
 	ep_principal who;
 	char addr[64];
+	uint64_t stamp[2]; /* the database's change stamp when the request began */
+	bool stamped;
 };
 
 static double now_mono(void)
@@ -819,14 +821,15 @@ static struct known_token *token_slot(const unsigned char hash[EP_TOKEN_HASH])
 	return t ? &t[hash[0] % PRINCIPAL_SLOTS] : NULL;
 }
 
-static ep_status token_principal(ep_auth_ctx *ac, const char *token, ep_principal *who, ep_err *err)
+static ep_status token_principal(const struct conn *k, ep_auth_ctx *ac, const char *token, ep_principal *who,
+				 ep_err *err)
 {
 	unsigned char hash[EP_TOKEN_HASH];
-	uint64_t stamp[2];
 	ep_token_hash(token, hash);
 	struct known_token *slot = token_slot(hash);
-	/* The stamp is taken before the lookup, so that a change racing with it empties the slot. */
-	bool stamped = slot && ep_db_change_stamp(ac->db, stamp, NULL) == EP_OK;
+	/* The stamp was taken before any lookup, so that a change racing with it empties the slot. */
+	bool stamped = slot && k->stamped;
+	const uint64_t *stamp = k->stamp;
 	if (stamped && slot->used && memcmp(slot->hash, hash, sizeof hash) == 0 && slot->stamp[0] == stamp[0] &&
 	    slot->stamp[1] == stamp[1] && slot->who.token_expires_at > ac->now) {
 		ep_principal_copy(who, &slot->who);
@@ -859,7 +862,7 @@ static ep_status authenticate(struct MHD_Connection *c, struct conn *k, ep_resp 
 			return ep_err_set(&resp->err, EP_E_DENIED, "Authorization",
 					  "send an API token as Authorization: Bearer TOKEN");
 		}
-		if ((s = token_principal(&ac, token, &k->who, &resp->err)) != EP_OK) {
+		if ((s = token_principal(k, &ac, token, &k->who, &resp->err)) != EP_OK) {
 			if (s == EP_E_DENIED)
 				resp->status = 401;
 			ep_principal_anonymous(&k->who);
@@ -1147,6 +1150,7 @@ static ep_status serve_request(struct MHD_Connection *c, struct conn *k, ep_resp
 	ep_req *req = &k->req;
 	bool writes = req->method != EP_GET && req->method != EP_HEAD;
 	ep_status s = EP_OK;
+	k->stamped = ep_db_change_stamp(req->db, k->stamp, NULL) == EP_OK;
 	if (req->route->flags & EP_ROUTE_NO_AUTH)
 		ep_principal_anonymous(&k->who);
 	else
@@ -1163,9 +1167,11 @@ static ep_status serve_request(struct MHD_Connection *c, struct conn *k, ep_resp
 	}
 	/* A read already answered for a caller who sees the same (the key digests clearance,
 	 * roles and scopes: the policy check would decide the same) is answered again at once. */
-	uint64_t stamp[2];
+	/* The stamp of the start of the request, unless signing in by session wrote its last use. */
+	uint64_t stamp[2] = {k->stamp[0], k->stamp[1]};
 	char *key = NULL;
-	if (!writes && !k->who.enrol_only && cacheable(req) && ep_db_change_stamp(req->db, stamp, NULL) == EP_OK) {
+	bool fresh = k->who.auth != EP_AUTH_SESSION || ep_db_change_stamp(req->db, stamp, NULL) == EP_OK;
+	if (!writes && !k->who.enrol_only && k->stamped && fresh && cacheable(req)) {
 		key = ep_arena_printf(k->arena, "%s\x1f%s", k->uri, k->who.vis_key);
 		size_t len;
 		char detail[300];
