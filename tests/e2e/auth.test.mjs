@@ -676,7 +676,7 @@ test('API tokens: shown once, listed without the secret, revoked, expired, malfo
 	expectError(await get(B, '/api/v1/organisations', { headers: { Authorization: `Bearer ${s.cookie}` } }), 401, 'a session id as Bearer');
 
 	// Malformed Authorization headers: 401, never a fall-back to the cookie or to the public.
-	for (const h of ['Bearer', 'Bearer ', 'Basic xxx', 'Bearer a b', `Basic ${Buffer.from(`u-tok:${NEW_PASSWORD}`).toString('base64')}`, `Token ${tok}`, `Bearer  ${t2.token} x`]) {
+	for (const h of ['Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', 'Bearer a b', `Basic ${Buffer.from(`u-tok:${NEW_PASSWORD}`).toString('base64')}`, `Token ${tok}`, `Bearer  ${t2.token} x`]) {
 		r = await get(B, '/api/v1/organisations', { headers: { Authorization: h, Cookie: `${COOKIE}=${s.cookie}` } });
 		e = expectError(r, 401, `Authorization: ${h}`);
 		assert.equal(e.code, 'unauthorized');
