@@ -20,7 +20,7 @@ else
 BUILD ?= build
 endif
 
-PKGS := sqlite3 jansson inih libsodium libmicrohttpd liboath libqrencode
+PKGS := sqlite3 jansson inih libsodium libmicrohttpd liboath libqrencode libcmark
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 
@@ -131,6 +131,7 @@ bench: deps all
 	@bench/run.sh
 	@bench/http.sh
 	@bench/audit.sh
+	@bench/monitor.sh
 
 format:
 	clang-format -i $(LIB_SRC) src/*/*.h $(TEST_SRC) $(FUZZ_SRC) tools/*.c

@@ -12,6 +12,7 @@ packages=(
 	libsodium-dev
 	libmicrohttpd-dev
 	liboath-dev libqrencode-dev oathtool
+	libcmark-dev
 	libcmocka-dev
 	clang libclang-rt-14-dev
 )

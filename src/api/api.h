@@ -46,6 +46,22 @@ ep_status ep_api_users_list(ep_req *req, ep_resp *resp);
 ep_status ep_api_user_get(ep_req *req, ep_resp *resp);
 ep_status ep_api_audit_list(ep_req *req, ep_resp *resp);
 
+/* Monitoring and reporting (api_monitor.c). */
+ep_status ep_api_report_get(ep_req *req, ep_resp *resp);
+ep_status ep_api_report_create(ep_req *req, ep_resp *resp);
+ep_status ep_api_report_update(ep_req *req, ep_resp *resp);
+ep_status ep_api_kpi_actuals(ep_req *req, ep_resp *resp);
+ep_status ep_api_kpi_actual_put(ep_req *req, ep_resp *resp);
+ep_status ep_api_links_put(ep_req *req, ep_resp *resp);
+ep_status ep_api_jad_results_put(ep_req *req, ep_resp *resp);
+ep_status ep_api_rollup_sheet(ep_req *req, ep_resp *resp);
+ep_status ep_api_rollup_oap(ep_req *req, ep_resp *resp);
+ep_status ep_api_rollup_overview(ep_req *req, ep_resp *resp);
+ep_status ep_api_rollup_missing(ep_req *req, ep_resp *resp);
+ep_status ep_api_rollup_goals(ep_req *req, ep_resp *resp);
+ep_status ep_api_rollup_matrix(ep_req *req, ep_resp *resp);
+ep_status ep_api_rollup_funding(ep_req *req, ep_resp *resp);
+ep_status ep_api_rollup_jads(ep_req *req, ep_resp *resp);
 /* Parses an If-Match value ("3", "\"3\"" or W/"3") into a version. */
 ep_status ep_api_if_match(const ep_req *req, int64_t *version, ep_err *err);
 

@@ -14,7 +14,9 @@
 #include "db/db_res.h"
 #include "http/router.h"
 #include "svc/svc_action.h"
+#include "svc/svc_monitor.h"
 #include "svc/svc_res.h"
+#include "db/db_monitor.h"
 #include "core/banned.h"
 
 #define LIMIT_DEFAULT 50
@@ -237,10 +239,36 @@ ep_status ep_api_list(ep_req *req, ep_resp *resp)
 static ep_status get_record(ep_req *req, const ep_resdef *d, int64_t id, ep_resp *resp)
 {
 	json_t *row;
+	bool report = strcmp(d->name, "progress-reports") == 0;
 	ep_status s = is_actions(d) ? ep_svc_action_get(req->db, id, &row, &resp->err)
+		      : report	    ? ep_svc_report_get(req->db, id, &row, &resp->err)
 				    : ep_db_res_get(req->db, d, id, &row, &resp->err);
 	if (s != EP_OK)
 		return s;
+	if (is_actions(d)) {
+		int64_t succ = 0;
+		ep_scope sc;
+		s = ep_db_action_successor(req->db, id, &succ, &resp->err);
+		/* The successor is named only to a caller who may read it. */
+		if (succ && ep_db_res_scope(req->db, d, succ, req->vis, &sc, NULL) != EP_OK)
+			succ = 0;
+		json_object_set_new(row, "successor_id", succ ? json_integer(succ) : json_null());
+	}
+	if (s == EP_OK && (strcmp(d->name, "jads") == 0 || strcmp(d->name, "grants") == 0)) {
+		s = ep_svc_links_embed(req->db, d->name, row, &resp->err);
+		json_t *acts = json_object_get(row, "actions");
+		const ep_resdef *ad = ep_resdef_find("actions");
+		for (size_t i = json_array_size(acts); i-- > 0;) {
+			ep_scope sc;
+			if (ep_db_res_scope(req->db, ad, (int64_t)json_integer_value(json_array_get(acts, i)), req->vis, &sc,
+					    NULL) != EP_OK)
+				json_array_remove(acts, i);
+		}
+	}
+	if (s != EP_OK) {
+		json_decref(row);
+		return s;
+	}
 	json_t *one = json_array();
 	json_array_append(one, row);
 	s = ep_db_embed_links(req->db, d->name, one, &resp->err);
@@ -336,19 +364,27 @@ ep_status ep_api_transition(ep_req *req, ep_resp *resp)
 	if (s != EP_OK || (s = ep_api_if_match(req, &version, &resp->err)) != EP_OK)
 		return s;
 	json_t *to = json_object_get(req->body, "to");
-	const char *k;
-	json_t *v;
-	json_object_foreach(req->body, k, v)
-	{
-		if (strcmp(k, "to") != 0)
-			ep_errs_add(&resp->problems, EP_E_INVALID, "to", "unknown field '%.64s': a transition has only \"to\"", k);
-	}
-	if (!json_is_string(to))
-		ep_errs_add(&resp->problems, EP_E_INVALID, "to", "is required: the state to move to");
-	if (ep_errs_count(&resp->problems))
+	if (!json_is_string(to)) {
+		ep_errs_add(&resp->problems, EP_E_INVALID, "$.to", "is required: the state to move to");
 		return EP_E_INVALID;
+	}
+	json_t *args = json_deep_copy(req->body);
+	json_object_del(args, "to");
+	ep_actor who = {req->who ? req->who->user.id : 0, req->who ? ep_principal_name(req->who) : NULL};
 	json_t *row;
-	s = ep_svc_res_transition(req->db, d, req->ids[0], version, json_string_value(to), &row, &resp->err);
+	s = ep_svc_res_transition(req->db, &who, d, req->ids[0], version, json_string_value(to), args, &row,
+				  &resp->problems, &resp->err);
+	/* A reason, a comment or a decision belongs in the audit record of the move. */
+	const char *why = json_string_value(json_object_get(args, "reason"));
+	if (!why)
+		why = json_string_value(json_object_get(args, "comment"));
+	if (!why)
+		why = json_string_value(json_object_get(args, "decision"));
+	if (!why)
+		why = json_string_value(json_object_get(args, "resolution"));
+	resp->audit_note = why ? ep_arena_printf(req->arena, "to %.40s: %.400s", json_string_value(to), why)
+			       : ep_arena_printf(req->arena, "to %.40s", json_string_value(to));
+	json_decref(args);
 	if (s != EP_OK)
 		return s;
 	json_decref(row);

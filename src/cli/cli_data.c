@@ -99,6 +99,7 @@ static const demo_account demo_accounts[] = {
 /* What init --demo prints about the demo once the database is complete. */
 typedef struct demo_result {
 	int64_t priority_id, oap_id, action_id; /* action 1.1 */
+	int64_t cycle_id, action_ids[8];
 	char scope[NDEMO_ACCOUNTS][32];
 	char totp[NDEMO_ACCOUNTS][EP_TOTP_SECRET_B32]; /* "" for accounts without TOTP */
 } demo_result;
@@ -171,6 +172,8 @@ static ep_status make_demo_actions(ep_db *db, const ep_rules *rules, demo_result
 		if (s == EP_OK && i == 0)
 			r->action_id = id;
 		if (s == EP_OK)
+			r->action_ids[i] = id;
+		if (s == EP_OK)
 			s = demo_link(db, EP_LINK_LEADER, id, &version, a->leader, "role", "leader", err);
 		if (s == EP_OK && a->co_leader)
 			s = demo_link(db, EP_LINK_LEADER, id, &version, a->co_leader, "role", "co_leader", err);
@@ -178,6 +181,76 @@ static ep_status make_demo_actions(ep_db *db, const ep_rules *rules, demo_result
 			s = demo_link(db, EP_LINK_PARTICIPANT, id, &version, a->participants[k].org, "status",
 				      a->participants[k].status, err);
 	}
+	return s;
+}
+
+/* Creates one record of resource res through the service of the API; *id gets its id. */
+static ep_status demo_create(ep_db *db, const ep_rules *rules, const char *res, json_t *body, int64_t *id, ep_err *err)
+{
+	json_t *out = NULL;
+	ep_errs errs;
+	ep_errs_init(&errs);
+	ep_status s = body ? ep_svc_res_create(db, rules, ep_resdef_find(res), body, &out, &errs, err)
+			   : ep_err_set(err, EP_E_INTERNAL, NULL, "out of memory");
+	if (s == EP_E_INVALID)
+		s = first_problem(&errs, res, err);
+	if (s == EP_OK && id)
+		*id = (int64_t)json_integer_value(json_object_get(out, "id"));
+	ep_errs_release(&errs);
+	json_decref(body);
+	json_decref(out);
+	return s;
+}
+
+/* What monitoring needs to be tried on the demo: a strategic goal of the demo priority (the
+ * seed documents give none for the 2018 cycle), KPIs on the demo actions feeding a KPI of the
+ * OAP and of the goal, and a reporting round ready for the Support Team to open. */
+static ep_status make_demo_monitoring(ep_db *db, const ep_rules *rules, demo_result *r, ep_err *err)
+{
+	int64_t goal = 0, oap_kpi = 0, goal_kpi = 0;
+	ep_status s = demo_create(db, rules, "goals",
+				  json_pack("{s:I, s:i, s:s}", "priority_id", (json_int_t)r->priority_id, "number", 1, "text",
+					    "Demo goal: disrupt the criminal networks that facilitate illegal immigration into the EU "
+					    "(illustrative, created by empact init --demo)."),
+				  &goal, err);
+	if (s == EP_OK)
+		s = demo_create(db, rules, "kpis",
+				json_pack("{s:I, s:i, s:s, s:s, s:f, s:s, s:s}", "oap_id", (json_int_t)r->oap_id, "position", 1,
+					  "name", "Suspects arrested under the OAP", "unit", "arrests", "target", 60.0, "direction",
+					  "increase", "aggregation", "sum"),
+				&oap_kpi, err);
+	if (s == EP_OK)
+		s = demo_create(db, rules, "kpis",
+				json_pack("{s:I, s:i, s:s, s:s, s:f, s:s, s:s}", "goal_id", (json_int_t)goal, "position", 1, "name",
+					  "Networks disrupted", "unit", "networks", "target", 10.0, "direction", "increase",
+					  "aggregation", "sum"),
+				&goal_kpi, err);
+	struct {
+		size_t action;
+		const char *name, *unit;
+		double baseline, target;
+		int64_t *feeds;
+	} kpis[] = {
+		{0, "Suspects arrested", "arrests", 0, 40, &oap_kpi},
+		{0, "Smuggling networks disrupted", "networks", 0, 4, &goal_kpi},
+		{1, "Fraudulent documents detected", "documents", 50, 250, NULL},
+		{2, "Online advertisements taken down", "advertisements", 0, 300, NULL},
+	};
+	for (size_t i = 0; s == EP_OK && i < sizeof kpis / sizeof kpis[0]; i++) {
+		json_t *body = json_pack("{s:I, s:i, s:s, s:s, s:f, s:f, s:s}", "action_id",
+					 (json_int_t)r->action_ids[kpis[i].action], "position", (int)i + 1, "name", kpis[i].name,
+					 "unit", kpis[i].unit, "baseline", kpis[i].baseline, "target", kpis[i].target, "direction",
+					 "increase");
+		if (body && kpis[i].feeds)
+			json_object_set_new(body, "feeds_kpi_id", json_integer(*kpis[i].feeds));
+		s = demo_create(db, rules, "kpis", body, NULL, err);
+	}
+	if (s == EP_OK)
+		s = demo_create(db, rules, "reporting-rounds",
+				json_pack("{s:I, s:s, s:s, s:s, s:s}", "cycle_id", (json_int_t)r->cycle_id, "label", "2018-H2",
+					  "opens_on", "2018-11-01", "closes_on", "2018-11-30", "nec_meeting",
+					  "NEC meeting of December 2018 (demo)"),
+				NULL, err);
 	return s;
 }
 
@@ -239,8 +312,10 @@ static ep_status make_demo(ep_db *db, const ep_rules *rules, demo_result *r, ep_
 	ep_cycle cycle;
 	ep_status s = a ? ep_db_cycle_find(db, DEMO_CYCLE, a, &cycle, err)
 			: ep_err_set(err, EP_E_INTERNAL, NULL, "out of memory");
-	if (s == EP_OK)
+	if (s == EP_OK) {
+		r->cycle_id = cycle.id;
 		s = ep_db_priority_id(db, cycle.id, DEMO_PRIORITY, &r->priority_id, err);
+	}
 	if (s == EP_OK)
 		s = ep_db_oap_id(db, r->priority_id, DEMO_OAP_YEAR, 0, &r->oap_id, err);
 	ep_arena_free(a);
@@ -249,6 +324,8 @@ static ep_status make_demo(ep_db *db, const ep_rules *rules, demo_result *r, ep_
 	if ((s = ep_db_begin(db, err)) != EP_OK)
 		return s;
 	s = make_demo_actions(db, rules, r, err);
+	if (s == EP_OK)
+		s = make_demo_monitoring(db, rules, r, err);
 	if (s == EP_OK)
 		s = make_demo_accounts(db, r, err);
 	if (s == EP_OK) {

@@ -50,6 +50,9 @@ ep_status db_one_i64(ep_db *db, sqlite3_stmt *st, int64_t *out, ep_err *err, con
 const char *db_col_text(sqlite3_stmt *st, int i);
 int64_t db_col_i64(sqlite3_stmt *st, int i); /* NULL reads as 0 */
 
+/* Binds what a caller may read to ?91-?97 of a visibility condition (db_res_defs.c). */
+struct ep_vis;
+void db_bind_vis(sqlite3_stmt *st, const struct ep_vis *v);
 #define DB_STOPPED(err) ep_err_set(err, EP_E_INTERNAL, NULL, "stopped")
 
 #endif

@@ -97,7 +97,7 @@ ep_status ep_db_res_get(ep_db *db, const ep_resdef *d, int64_t id, json_t **out,
 
 /* Binds what a caller may read to the named parameters of a visibility condition; a
  * statement without one of them simply lacks it. */
-static void bind_vis(sqlite3_stmt *st, const ep_vis *v)
+void db_bind_vis(sqlite3_stmt *st, const ep_vis *v)
 {
 	/* A statement without a parameter refuses its binding (SQLITE_RANGE), which is harmless. */
 	sqlite3_bind_int(st, 91, v->clearance);
@@ -122,7 +122,7 @@ ep_status ep_db_res_scope(ep_db *db, const ep_resdef *d, int64_t id, const ep_vi
 		return EP_E_INTERNAL;
 	sqlite3_bind_int64(st, 1, id);
 	if (vis)
-		bind_vis(st, vis);
+		db_bind_vis(st, vis);
 	int rc = sqlite3_step(st);
 	ep_status s = EP_OK;
 	if (rc == SQLITE_ROW) {
@@ -235,7 +235,7 @@ ep_status ep_db_res_list(ep_db *db, const ep_resdef *d, const ep_list_opts *o, j
 	}
 	sqlite3_bind_int64(st, l_arg, o->limit + 1);
 	if (o->vis)
-		bind_vis(st, o->vis);
+		db_bind_vis(st, o->vis);
 
 	json_t *arr = json_array();
 	int rc;

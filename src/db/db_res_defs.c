@@ -46,6 +46,18 @@ static const char *const grant_schemes[] = {"empact_grant", "low_value_grant", "
 static const char *const grant_statuses[] = {"applied", "awarded", "rejected", "in_progress", "closed", NULL};
 static const char *const practice_kinds[] = {"good", "bad", NULL};
 static const char *const overlap_statuses[] = {"open", "decided", "dismissed", NULL};
+static const char *const jad_statuses[] = {"planned", "conducted", "results_reported", "cancelled", NULL};
+static const char *const practice_statuses[] = {"reported", "shared_with_est", "shared_with_necs", NULL};
+static const char *const reported_statuses[] = {"planned", "ongoing", "completed", "not_completed", "cancelled",
+						"continued", "status_unclear", NULL};
+static const char *const report_statuses[] = {"requested", "draft", "submitted", "returned", "consolidated",
+					      "compiled", "discussed_at_nec", "transmitted_to_cosi", NULL};
+static const char *const follow_up_kinds[] = {"status_unclear", NULL};
+static const char *const follow_up_statuses[] = {"open", "resolved", NULL};
+
+/* The most a report may state as resources, in euro cents (one trillion euro): sums over every
+ * report of a cycle stay far inside 64 bits. */
+#define CENTS_MAX 100000000000000LL
 
 static const ep_field org_f[] = {
 	T("code", "code", RQ | FX | FI | SO, CODE, "the organisation's code (IT, FRONTEX)"),
@@ -159,6 +171,7 @@ static const ep_field jad_f[] = {
 	D("end_date", "end_date", RQ, "last day"),
 	R("coordinator_id", "coordinator_id", NU | FI, "organisations", "coordinating organisation"),
 	T("description", "description", NU | SE, TEXT, "description"),
+	E("status", "status", RO | FI, jad_statuses, "planned, conducted, results_reported or cancelled; changed through transitions"),
 	CLASS_FIELDS,
 };
 
@@ -168,7 +181,7 @@ static const ep_field grant_f[] = {
 	T("title", "title", NU | SE, NAME, "title"),
 	I("amount_allocated_cents", "amount_allocated_cents", RQ, 0, INT64_MAX, "amount allocated, euro cents"),
 	I("amount_used_cents", "amount_used_cents", 0, 0, INT64_MAX, "amount used, euro cents"),
-	E("status", "status", FI, grant_statuses, "state of the grant"),
+	E("status", "status", RO | FI, grant_statuses, "applied, awarded, rejected, in_progress or closed; changed through transitions"),
 };
 
 static const ep_field practice_f[] = {
@@ -177,9 +190,41 @@ static const ep_field practice_f[] = {
 	E("kind", "kind", RQ | FI, practice_kinds, "good or bad practice"),
 	T("title", "title", RQ | SO | SE, NAME, "title"),
 	T("text", "text", RQ | SE, TEXT, "what was learnt"),
-	D("shared_with_est_on", "shared_with_est_on", NU, "when it was shared with the EMPACT Support Team"),
-	D("shared_with_necs_on", "shared_with_necs_on", NU, "when it was shared with the NECs"),
+	D("shared_with_est_on", "shared_with_est_on", RO, "when it was shared with the EMPACT Support Team"),
+	D("shared_with_necs_on", "shared_with_necs_on", RO, "when it was shared with the NECs"),
+	R("report_id", "report_id", RO | FI, "progress-reports", "the progress report it came from"),
+	E("status", "status", RO | FI, practice_statuses, "reported, shared_with_est or shared_with_necs; changed through transitions"),
 	CLASS_FIELDS,
+};
+
+static const ep_field report_f[] = {
+	R("round_id", "round_id", RQ | FX | FI, "reporting-rounds", "the reporting round"),
+	R("action_id", "action_id", RQ | FX | FI, "actions", "the operational action reported on"),
+	T("narrative", "narrative", NU, TEXT, "progress and results, in Markdown"),
+	E("action_status", "action_status", NU | FI, reported_statuses,
+	  "the action's status as reported: planned, ongoing, completed, not_completed, cancelled, continued or status_unclear"),
+	I("resources_allocated_cents", "resources_allocated_cents", NU, 0, CENTS_MAX,
+	  "resources allocated to the action to date, euro cents"),
+	I("resources_used_cents", "resources_used_cents", NU, 0, CENTS_MAX, "resources used to date, euro cents"),
+	T("problems", "problems", NU, TEXT, "problems met"),
+	E("status", "status", RO | FI, report_statuses, "workflow state; changed through transitions"),
+	T("return_comment", "return_comment", RO, TEXT, "the Driver's comment when the report was returned"),
+	I("author_id", "author_id", RO, 1, INT64_MAX, "the account that last saved it"),
+	T("updated_at", "updated_at", RO, 32, "when it was last saved"),
+	T("submitted_at", "submitted_at", RO, 32, "when it was last submitted"),
+	CLASS_FIELDS,
+};
+
+static const ep_field follow_up_f[] = {
+	R("action_id", "action_id", RO | FI, "actions", "the action to follow up"),
+	R("round_id", "round_id", RO | FI, "reporting-rounds", "the round it came from"),
+	R("report_id", "report_id", RO, "progress-reports", "the report it came from"),
+	E("kind", "kind", RO, follow_up_kinds, "why: status_unclear"),
+	T("text", "text", RO, TEXT, "what the Driver should clear up"),
+	E("status", "status", RO | FI, follow_up_statuses, "open or resolved; resolved through transitions"),
+	T("resolution", "resolution", RO, TEXT, "how it was resolved"),
+	T("created_at", "created_at", RO, 32, "when it was opened"),
+	T("resolved_at", "resolved_at", RO, 32, "when it was resolved"),
 };
 
 static const ep_field overlap_f[] = {
@@ -259,6 +304,8 @@ static const ep_field document_f[] = {
 #define V_PRACTICES                                                                                      \
 	"(" CLEARED("t") " AND ((t.action_id IS NOT NULL AND " VIS_ACTION("t.action_id") ") OR (t.action_id IS NULL AND " \
 	VIS_OAP("t.oap_id") ")))"
+#define V_REPORTS "(?94 AND " CLEARED("t") " AND " VIS_ACTION("t.action_id") ")"
+#define V_FOLLOW_UPS "(?94 AND " VIS_ACTION("t.action_id") ")"
 #define V_OVERLAPS "(" VIS_ACTION("t.action_a_id") " AND " VIS_ACTION("t.action_b_id") ")"
 #define V_DOCUMENTS                                                                                      \
 	"(" CLEARED("t") " AND (t.oap_id IS NULL OR (t.classification = 0 AND t.marking = 0) OR " VIS_OAP("t.oap_id") "))"
@@ -275,6 +322,9 @@ static const ep_field document_f[] = {
 #define S_PRACTICES                                                                                      \
 	"SELECT o.priority_id, COALESCE(a.oap_id, t.oap_id), t.action_id FROM good_practices t LEFT JOIN actions a" \
 	" ON a.id = t.action_id LEFT JOIN oaps o ON o.id = COALESCE(a.oap_id, t.oap_id)"
+#define S_ACTION_OF(table)                                                                               \
+	"SELECT o.priority_id, a.oap_id, t.action_id FROM " table " t JOIN actions a ON a.id = t.action_id"      \
+	" JOIN oaps o ON o.id = a.oap_id"
 #define S_GOALS "SELECT t.priority_id, NULL, NULL FROM strategic_goals t"
 #define S_PRIORITIES "SELECT t.id, NULL, NULL FROM priorities t"
 #define S_OVERLAPS                                                                                       \
@@ -311,6 +361,11 @@ static const ep_resdef defs[] = {
 	    "good and bad practices", V_PRACTICES, S_PRACTICES),
 	DEF("overlaps", "overlap", "overlaps", overlap_f, false, NULL, "overlaps between actions", V_OVERLAPS,
 	    S_OVERLAPS),
+	DEF("progress-reports", "progress report", "progress_reports", report_f, false, NULL,
+	    "progress reports of operational actions, one per action and reporting round", V_REPORTS,
+	    S_ACTION_OF("progress_reports")),
+	DEF("follow-ups", "follow-up item", "follow_ups", follow_up_f, false, NULL,
+	    "follow-up items for Drivers (a status reported as unclear)", V_FOLLOW_UPS, S_ACTION_OF("follow_ups")),
 	DEF("documents", "Council document", "council_documents", document_f, false, "council_documents_fts",
 	    "Council documents", V_DOCUMENTS, S_DOCUMENTS),
 };

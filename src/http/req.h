@@ -66,6 +66,8 @@ typedef struct ep_resp {
 	int retry_after;          /* > 0: a Retry-After header (429) */
 	bool audited;             /* the handler wrote the audit record of the request itself */
 	int64_t audit_object_id;  /* the object a write created or changed, when not the path's */
+	const char *audit_note;   /* what the audit record of a write should say besides its route */
+	const char *csv_table;    /* a read answered as CSV: the table of data to export */
 } ep_resp;
 
 typedef ep_status (*ep_handler)(ep_req *req, ep_resp *resp);

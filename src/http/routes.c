@@ -14,8 +14,8 @@
 #include "http/router.h"
 #include "core/banned.h"
 
-#define MAX_ROUTES 160
-#define POOL_BYTES 32768
+#define MAX_ROUTES 256
+#define POOL_BYTES 65536
 
 static ep_route table[MAX_ROUTES];
 static size_t nroutes;
@@ -123,16 +123,45 @@ static void resource_routes(const ep_resdef *d, size_t body_max)
 {
 	const char *coll = keep("/api/v1/%s", d->name);
 	const char *item = keep("/api/v1/%s/{id}", d->name);
+	/* Progress reports are asked for by their round and saved with their KPI actuals and
+	 * practices; follow-up items are opened by reports and only resolved. Neither is deleted. */
+	bool report = strcmp(d->name, "progress-reports") == 0, follow = strcmp(d->name, "follow-ups") == 0;
 	ep_route *r = add(EP_GET, coll, ep_api_list, perm(d, "read"), d->name, keep("List %s", d->doc));
 	list_params(r, d);
-	r = add(EP_POST, coll, ep_api_create, perm(d, "write"), d->name, keep("Create a %s", d->singular));
+	if (!follow) {
+		r = add(EP_POST, coll, report ? ep_api_report_create : ep_api_create, perm(d, "write"), d->name,
+			report ? "Ask for a report the round did not create: {\"round_id\", \"action_id\"}"
+			       : keep("Create a %s", d->singular));
+		r->body_max = body_max;
+	}
+	add(EP_GET, item, report ? ep_api_report_get : ep_api_get, perm(d, "read"), d->name,
+	    report ? "Read a progress report with its history, KPI actuals, practices and narrative as HTML"
+		   : keep("Read a %s", d->singular));
+	if (follow)
+		return;
+	r = add(EP_PATCH, item, report ? ep_api_report_update : ep_api_update, perm(d, "write"), d->name,
+		report ? "Save a progress report (If-Match), with \"kpi_actuals\" and \"practices\""
+		       : keep("Change a %s (If-Match: its version)", d->singular));
 	r->body_max = body_max;
-	add(EP_GET, item, ep_api_get, perm(d, "read"), d->name, keep("Read a %s", d->singular));
-	r = add(EP_PATCH, item, ep_api_update, perm(d, "write"), d->name,
-		keep("Change a %s (If-Match: its version)", d->singular));
-	r->body_max = body_max;
+	if (report)
+		return;
 	add(EP_DELETE, item, ep_api_delete, perm(d, "write"), d->name,
 	    keep("%s a %s (If-Match: its version)", d->archive ? "Archive" : "Delete", d->singular));
+}
+
+/* A roll-up: JSON, or one of its tables as CSV. */
+static ep_route *rollup(const char *path, ep_handler h, const char *permission, const char *schema, const char *summary,
+			bool by_round)
+{
+	static const char *const formats[] = {"json", "csv", NULL};
+	ep_route *r = add(EP_GET, path, h, permission, schema, summary);
+	size_t n = 0;
+	r->params[n++] = (ep_param_spec){"format", EP_P_ENUM, 0, 0, formats, "json (default) or csv"};
+	r->params[n++] = (ep_param_spec){"table", EP_P_TEXT, 0, 64, NULL, "with format=csv: the table to export"};
+	if (by_round)
+		r->params[n++] = (ep_param_spec){"round_id", EP_P_INT, 1, INT64_MAX, NULL,
+						 "the reporting round (default: the latest one not planned)"};
+	return r;
 }
 
 static void nested(const char *parent, const char *child, const char *bind, size_t body_max)
@@ -171,6 +200,8 @@ void ep_router_init_with(size_t body_max)
 	nested("oaps", "sections", "oap_id", body_max);
 	nested("oaps", "actions", "oap_id", body_max);
 	nested("actions", "kpis", "action_id", 0);
+	nested("reporting-rounds", "progress-reports", "round_id", 0);
+	nested("actions", "progress-reports", "action_id", 0);
 	nested("documents", "documents", "parent_id", 0);
 	ep_route *r = add(EP_POST, "/api/v1/oaps/{id}/transitions", ep_api_transition, "oaps.transition", "oaps",
 			  "Move an OAP through its workflow: {\"to\": STATE}");
@@ -205,6 +236,54 @@ void ep_router_init_with(size_t body_max)
 	}
 	add(EP_GET, "/api/v1/actions/{id}/referenced-by", ep_api_referenced_by, "actions.read", "actions",
 	    "The actions that cross-reference this one");
+
+	/* Monitoring and reporting: workflows, KPI actuals, links and results, roll-ups. */
+	static const struct {
+		const char *res, *summary;
+	} flows[] = {
+		{"reporting-rounds", "Open, compile, close or reopen a round: {\"to\", \"reason\"}"},
+		{"progress-reports", "Submit, return, consolidate, compile, discuss or transmit a report: {\"to\", \"comment\"}"},
+		{"follow-ups", "Resolve a follow-up item: {\"to\": \"resolved\", \"resolution\"}"},
+		{"jads", "Record a Joint Action Day as conducted, cancelled or with its results reported: {\"to\"}"},
+		{"grants", "Award, reject, start or close a grant: {\"to\"}"},
+		{"good-practices", "Share a practice with the Support Team or the NECs: {\"to\"}"},
+		{"overlaps", "Decide or dismiss an overlap: {\"to\", \"decision\"}"},
+	};
+	for (size_t i = 0; i < sizeof flows / sizeof flows[0]; i++) {
+		r = add(EP_POST, keep("/api/v1/%s/{id}/transitions", flows[i].res), ep_api_transition,
+			keep("%s.transition", flows[i].res), flows[i].res, flows[i].summary);
+		r->body_max = 16 * 1024;
+	}
+	add(EP_GET, "/api/v1/kpis/{id}/actuals", ep_api_kpi_actuals, "kpis.read", "kpis", "The actuals of a KPI by round");
+	r = add(EP_PUT, "/api/v1/kpis/{id}/actuals/{round_id}", ep_api_kpi_actual_put, "kpis.write", "kpis",
+		"Record the actual of an OAP or goal KPI in a round: {\"value\", \"note\"}");
+	r->body_max = 8192;
+	r = add(EP_PUT, "/api/v1/jads/{id}/links", ep_api_links_put, "jads.write", "jads",
+		"Set a JAD's participants, actions and priorities (If-Match): {\"participants\", \"actions\", \"priorities\"}");
+	r->body_max = 64 * 1024;
+	r = add(EP_PUT, "/api/v1/jads/{id}/results", ep_api_jad_results_put, "jads.write", "jads",
+		"Record a conducted JAD's results (If-Match): {\"results\": [{\"metric\", \"value\", \"unit\"}]}");
+	r->body_max = 64 * 1024;
+	r = add(EP_PUT, "/api/v1/grants/{id}/links", ep_api_links_put, "grants.write", "grants",
+		"Set a grant's beneficiaries and actions (If-Match): {\"beneficiaries\", \"actions\"}");
+	r->body_max = 64 * 1024;
+	rollup("/api/v1/actions/{id}/progress-sheet", ep_api_rollup_sheet, "actions.read", "actions",
+	       "The progress sheet of an action: its reports and KPI actuals by round", false);
+	rollup("/api/v1/oaps/{id}/monitoring-report", ep_api_rollup_oap, "oaps.read", "oaps",
+	       "The OAP monitoring report of a round: reports, action statuses, KPI achievement, resources, problems, practices",
+	       true);
+	rollup("/api/v1/oaps/{id}/participation-matrix", ep_api_rollup_matrix, "actions.read", "oaps",
+	       "Organisation x action, with the participation status", false);
+	rollup("/api/v1/reporting-rounds/{id}/overview", ep_api_rollup_overview, "reporting-rounds.read", "reporting-rounds",
+	       "The cross-priority overview of a round, for the NEC meeting", false);
+	rollup("/api/v1/reporting-rounds/{id}/missing-reports", ep_api_rollup_missing, "reporting-rounds.read",
+	       "reporting-rounds", "The reports of a round not yet submitted, which are overdue, per Driver and per NEC", false);
+	rollup("/api/v1/cycles/{id}/goal-achievement", ep_api_rollup_goals, "kpis.read", "cycles",
+	       "KPI achievement against the strategic goals and shared goals of a cycle", true);
+	rollup("/api/v1/cycles/{id}/funding", ep_api_rollup_funding, "grants.read", "cycles",
+	       "Budgets, reported resources and grants of the actions of a cycle", false);
+	rollup("/api/v1/cycles/{id}/jad-results", ep_api_rollup_jads, "jads.read", "cycles",
+	       "The results of the Joint Action Days of a cycle, by metric", false);
 
 	/* Signing in and out, the caller's own account, and the audit trail. */
 	r = add(EP_POST, "/api/v1/auth/login", ep_api_login, "public", NULL,

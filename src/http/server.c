@@ -33,6 +33,7 @@
 #include "audit/audit.h"
 #include "http/json_out.h"
 #include "http/router.h"
+#include "core/csv.h"
 #include "core/banned.h"
 
 #define JSON_DEPTH_MAX 64
@@ -1085,6 +1086,14 @@ static ep_status run_read(struct conn *k, ep_resp *resp, const char *key, const 
 			 used >= sizeof ids - 1 ? " ..." : "");
 		audit_read(k, route_kind(req), req->nids ? req->ids[0] : 0, detail);
 	}
+	if (resp->csv_table) {
+		/* An export: the named table of the answer, after its reading was audited above. */
+		resp->text = ep_csv_from_rows(json_object_get(resp->data, resp->csv_table), &len);
+		if (!resp->text)
+			return ep_err_set(&resp->err, EP_E_INTERNAL, NULL, "the table could not be written as CSV");
+		resp->content_type = "text/csv; charset=utf-8";
+		return EP_OK;
+	}
 	if (key && (!resp->status || resp->status == 200) && (resp->text = ep_json_out(resp->data, &len)) != NULL) {
 		resp->content_type = "application/json; charset=utf-8";
 		cache_put(key, stamp, resp->text, len, resp->version, detail);
@@ -1124,7 +1133,8 @@ static ep_status run_write(struct conn *k, const char *perm, ep_resp *resp)
 			.object_id = object,
 			.outcome = "ok",
 			.request_id = k->rid,
-			.detail = ep_arena_printf(k->arena, "%s %s", ep_method_name(req->method), req->path),
+			.detail = ep_arena_printf(k->arena, "%s %s%s%s", ep_method_name(req->method), req->path,
+						  resp->audit_note ? ": " : "", resp->audit_note ? resp->audit_note : ""),
 		};
 		int64_t id;
 		char head[EP_AUDIT_HASH_HEX];

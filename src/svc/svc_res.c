@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "access/access.h"
 #include "core/classif.h"
@@ -311,7 +312,6 @@ static void rules_action(ep_db *db, const ep_rules *r, json_t *o, ep_errs *errs)
 
 static void rules_kpi(ep_db *db, const ep_rules *r, json_t *o, ep_errs *errs)
 {
-	(void)db;
 	ep_kpi k = {.name = js(o, "name"), .unit = js(o, "unit"), .direction = js(o, "direction"),
 		    .aggregation = js(o, "aggregation")};
 	ep_rule_kpi(r, &k, "$", errs);
@@ -322,6 +322,20 @@ static void rules_kpi(ep_db *db, const ep_rules *r, json_t *o, ep_errs *errs)
 	if (owners != 1)
 		ep_errs_add(errs, EP_E_INVALID, "$.action_id",
 			    "a KPI belongs to exactly one of action_id, oap_id, goal_id and shared_goal_id");
+	/* Only an action KPI feeds, and only the KPI of an OAP, a goal or a shared goal, in the
+	 * same unit: achievement rolls up from actions, never round in a circle. */
+	int64_t fed = ji(o, "feeds_kpi_id");
+	json_t *target = fed ? get(db, "kpis", fed) : NULL;
+	if (fed && ji(o, "action_id") <= 0)
+		ep_errs_add(errs, EP_E_INVALID, "$.feeds_kpi_id", "only the KPI of an action feeds another KPI");
+	else if (target && ji(target, "action_id") > 0)
+		ep_errs_add(errs, EP_E_INVALID, "$.feeds_kpi_id", "KPI %lld measures an action: an action KPI feeds the KPI of an OAP or a goal",
+			    (long long)fed);
+	else if (target && (js(o, "unit") || js(target, "unit")) &&
+		 (!js(o, "unit") || !js(target, "unit") || strcasecmp(js(o, "unit"), js(target, "unit")) != 0))
+		ep_errs_add(errs, EP_E_INVALID, "$.feeds_kpi_id", "KPI %lld is measured in %s, this one in %s: they must agree",
+			    (long long)fed, js(target, "unit") ? js(target, "unit") : "no unit", js(o, "unit") ? js(o, "unit") : "no unit");
+	json_decref(target);
 }
 
 static void dates_ordered(json_t *o, const char *a, const char *b, ep_errs *errs)
@@ -336,9 +350,23 @@ static void dates_ordered(json_t *o, const char *a, const char *b, ep_errs *errs
 
 static void rules_round(ep_db *db, const ep_rules *r, json_t *o, ep_errs *errs)
 {
-	(void)db;
 	(void)r;
 	dates_ordered(o, "opens_on", "closes_on", errs);
+	/* The label names the period reported on: it starts with a year of the cycle (2018-H1). */
+	const char *label = js(o, "label");
+	json_t *cycle = get(db, "cycles", ji(o, "cycle_id"));
+	if (label && cycle) {
+		int64_t y = 0;
+		bool digits = strlen(label) >= 4;
+		for (int i = 0; digits && i < 4; i++) {
+			digits = label[i] >= '0' && label[i] <= '9';
+			y = y * 10 + (label[i] - '0');
+		}
+		if (!digits || y < ji(cycle, "first_year") || y > ji(cycle, "last_year"))
+			ep_errs_add(errs, EP_E_INVALID, "$.label", "must start with a year of the cycle %s (such as %lld-H1)",
+				    js(cycle, "label"), (long long)ji(cycle, "first_year"));
+	}
+	json_decref(cycle);
 }
 
 static void rules_jad(ep_db *db, const ep_rules *r, json_t *o, ep_errs *errs)
@@ -500,6 +528,9 @@ static ep_status check_mutable(ep_db *db, const ep_resdef *d, json_t *current, j
 	ep_status s = check_plan_mutable(db, d, json_is_integer(oap) ? (int64_t)json_integer_value(oap) : 0, patch, err);
 	if (s != EP_OK)
 		return s;
+	if (strcmp(d->name, "reporting-rounds") == 0 && js(current, "status") && strcmp(js(current, "status"), "closed") == 0)
+		return ep_err_set(err, EP_E_CONFLICT, "status",
+				  "the round is closed and locked: the Support Team may reopen it, with a reason, to change it");
 	if (strcmp(d->name, "documents") == 0 && json_is_true(json_object_get(current, "frozen")))
 		return ep_err_set(err, EP_E_CONFLICT, "frozen", "this document is an issued release record and cannot change");
 	return EP_OK;
@@ -592,88 +623,3 @@ ep_status ep_svc_res_delete(ep_db *db, const ep_resdef *d, int64_t id, int64_t v
 	return s;
 }
 
-/* ---- workflows ---- */
-
-struct edge {
-	const char *from;
-	const char *const to[6];
-};
-
-/* The OAP workflow of domain.md; a draft may be sent back before adoption. */
-static const struct edge oap_flow[] = {
-	{"drafting", {"agreed_at_nec", NULL}},
-	{"agreed_at_nec", {"submitted_to_cosi", "drafting", NULL}},
-	{"submitted_to_cosi", {"adopted", "drafting", NULL}},
-	{"adopted", {"in_implementation", NULL}},
-	{"in_implementation", {"final_report", NULL}},
-	{"final_report", {"closed", NULL}},
-	{"closed", {NULL}},
-};
-
-static const struct edge action_flow[] = {
-	{"proposed", {"planned", "cancelled", NULL}},
-	{"planned", {"ongoing", "cancelled", NULL}},
-	{"ongoing", {"completed", "not_completed", "cancelled", "continued", NULL}},
-	{"completed", {NULL}},
-	{"not_completed", {"continued", NULL}},
-	{"cancelled", {NULL}},
-	{"continued", {NULL}},
-};
-
-const char *const *ep_svc_transitions(const ep_resdef *d, const char *state)
-{
-	const struct edge *flow;
-	size_t n;
-	if (strcmp(d->name, "oaps") == 0) {
-		flow = oap_flow;
-		n = sizeof oap_flow / sizeof oap_flow[0];
-	} else if (strcmp(d->name, "actions") == 0) {
-		flow = action_flow;
-		n = sizeof action_flow / sizeof action_flow[0];
-	} else {
-		return NULL;
-	}
-	static const char *const none[] = {NULL};
-	for (size_t i = 0; i < n; i++)
-		if (state && strcmp(flow[i].from, state) == 0)
-			return flow[i].to;
-	return none;
-}
-
-ep_status ep_svc_res_transition(ep_db *db, const ep_resdef *d, int64_t id, int64_t version, const char *to,
-				json_t **out, ep_err *err)
-{
-	json_t *current;
-	ep_status s = ep_db_res_get(db, d, id, &current, err);
-	if (s != EP_OK)
-		return s;
-	char state[64];
-	snprintf(state, sizeof state, "%s", js(current, "status") ? js(current, "status") : "");
-	json_decref(current);
-	const char *const *allowed = ep_svc_transitions(d, state);
-	if (!allowed)
-		return ep_err_set(err, EP_E_NOTFOUND, NULL, "a %s has no workflow", d->singular);
-	bool ok = false;
-	char list[256] = "";
-	size_t used = 0;
-	for (const char *const *a = allowed; *a; a++) {
-		ok = ok || strcmp(*a, to) == 0;
-		int w = snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "", *a);
-		if (w > 0 && (size_t)w < sizeof list - used)
-			used += (size_t)w;
-	}
-	if (!ok)
-		return ep_err_set(err, EP_E_CONFLICT, "to", "the %s is %s and cannot move to %.64s; allowed: %s", d->singular,
-				  state, to, used ? list : "none (it is final)");
-	if ((s = ep_db_begin(db, err)) != EP_OK)
-		return s;
-	int64_t nv;
-	s = ep_db_res_set_state(db, d, id, version, "status", to, &nv, err);
-	if (s == EP_OK)
-		s = ep_db_commit(db, err);
-	if (s != EP_OK) {
-		ep_db_rollback(db);
-		return s;
-	}
-	return ep_db_res_get(db, d, id, out, err);
-}
