@@ -16,7 +16,6 @@
 #include "svc/svc_action.h"
 #include "svc/svc_monitor.h"
 #include "svc/svc_res.h"
-#include "db/db_monitor.h"
 #include "core/banned.h"
 
 #define LIMIT_DEFAULT 50
@@ -245,15 +244,6 @@ static ep_status get_record(ep_req *req, const ep_resdef *d, int64_t id, ep_resp
 				    : ep_db_res_get(req->db, d, id, &row, &resp->err);
 	if (s != EP_OK)
 		return s;
-	if (is_actions(d)) {
-		int64_t succ = 0;
-		ep_scope sc;
-		s = ep_db_action_successor(req->db, id, &succ, &resp->err);
-		/* The successor is named only to a caller who may read it. */
-		if (succ && ep_db_res_scope(req->db, d, succ, req->vis, &sc, NULL) != EP_OK)
-			succ = 0;
-		json_object_set_new(row, "successor_id", succ ? json_integer(succ) : json_null());
-	}
 	if (s == EP_OK && (strcmp(d->name, "jads") == 0 || strcmp(d->name, "grants") == 0)) {
 		s = ep_svc_links_embed(req->db, d->name, row, &resp->err);
 		json_t *acts = json_object_get(row, "actions");
@@ -366,6 +356,14 @@ ep_status ep_api_transition(ep_req *req, ep_resp *resp)
 	json_t *to = json_object_get(req->body, "to");
 	if (!json_is_string(to)) {
 		ep_errs_add(&resp->problems, EP_E_INVALID, "$.to", "is required: the state to move to");
+		const char *k;
+		json_t *v;
+		json_object_foreach(req->body, k, v)
+		{
+			if (strcmp(k, "to") != 0)
+				ep_errs_add(&resp->problems, EP_E_INVALID, "$.body",
+					    "unknown field '%.64s': a transition takes \"to\" and what its move needs", k);
+		}
 		return EP_E_INVALID;
 	}
 	json_t *args = json_deep_copy(req->body);

@@ -334,21 +334,6 @@ ep_status ep_db_action_carry_over(ep_db *db, int64_t from_id, int64_t oap_id, co
 	return s;
 }
 
-ep_status ep_db_action_successor(ep_db *db, int64_t id, int64_t *succ, ep_err *err)
-{
-	static const char SQL[] = "SELECT id FROM actions WHERE predecessor_id = ?1 ORDER BY id LIMIT 1";
-	sqlite3_stmt *st = db_stmt(db, SQL, err);
-	if (!st)
-		return EP_E_INTERNAL;
-	db_bind_i64(st, 1, id);
-	ep_status s = db_one_i64(db, st, succ, err, "looking for an action's successor");
-	if (s == EP_E_NOTFOUND) {
-		*succ = 0;
-		s = EP_OK;
-	}
-	return s;
-}
-
 static const struct {
 	const char *table, *parent, *child;
 } mlinks[] = {

@@ -51,8 +51,6 @@ ep_status ep_db_kpi_feeders(ep_db *db, int64_t kpi_id, int64_t *n, ep_err *err);
  * goals and KPIs (without actuals), with predecessor_id set. */
 ep_status ep_db_action_carry_over(ep_db *db, int64_t from_id, int64_t oap_id, const char *number, int64_t *new_id,
 				  ep_err *err);
-/* The action that continues id, 0 if none. */
-ep_status ep_db_action_successor(ep_db *db, int64_t id, int64_t *succ, ep_err *err);
 
 /* The link sets of Joint Action Days and grants. */
 typedef enum ep_mlink {

@@ -171,9 +171,17 @@ static ep_status round_load(ep_db *db, int64_t id, int64_t cycle_id, struct roun
 		snprintf(r->closes_on, sizeof r->closes_on, "%s", db_col_text(st, 5));
 	}
 	sqlite3_reset(st);
+	if (rc == SQLITE_DONE && !id) {
+		/* No round has opened in the cycle yet: the roll-up is empty, for round null. */
+		r->cycle_id = cycle_id;
+		r->rank = json_object();
+		json_t *none = json_array();
+		r->upto = ids_text(none);
+		json_decref(none);
+		return EP_OK;
+	}
 	if (rc == SQLITE_DONE)
-		return id ? ep_err_set(err, EP_E_INVALID, "round_id", "there is no reporting round %lld", (long long)id)
-			  : ep_err_set(err, EP_E_INVALID, "round_id", "the cycle has no reporting round that is open or done yet");
+		return ep_err_set(err, EP_E_INVALID, "round_id", "there is no reporting round %lld", (long long)id);
 	if (rc != SQLITE_ROW)
 		return db_fail(db, err, "reading a round");
 	if (cycle_id && r->cycle_id != cycle_id)
@@ -202,6 +210,8 @@ static ep_status round_load(ep_db *db, int64_t id, int64_t cycle_id, struct roun
 
 static json_t *round_json(const struct round *r)
 {
+	if (!r->id)
+		return json_null();
 	return json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)r->id, "label", r->label, "status", r->status,
 			 "opens_on", r->opens_on, "closes_on", r->closes_on);
 }

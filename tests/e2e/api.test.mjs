@@ -253,7 +253,7 @@ function resources() {
 		{
 			name: 'reporting-rounds',
 			archive: false,
-			create: (n) => ({ cycle_id: ctx.cycle.id, label: `R${n}`, opens_on: '2030-01-01', closes_on: '2030-06-30' }),
+			create: (n) => ({ cycle_id: ctx.cycle.id, label: `2030-R${n}`, opens_on: '2030-01-01', closes_on: '2030-06-30' }),
 			filter: ['label', null],
 			sorts: ['label', 'opens_on'],
 			update: () => ({ nec_meeting: 'NEC meeting' }),
@@ -724,8 +724,12 @@ test('action transitions: allowed 200, illegal 409 naming the allowed states', a
 	let e = expectError(await api(B, 'POST', tr, { body: { to: 'completed' }, headers: im(1) }), 409);
 	assert.match(e.message, /allowed: planned, cancelled/);
 	let v = 1;
+	// continuing carries the action over into a later OAP of its priority, still being drafted
+	const y = nextOapYear++;
+	const next = await create('/api/v1/oaps', { priority_id: ctx.priority.id, first_year: y, last_year: y, title: 'Next plan' });
 	for (const to of ['planned', 'ongoing', 'not_completed', 'continued']) {
-		const r = expectStatus(await api(B, 'POST', tr, { body: { to }, headers: im(v) }), 200, `to ${to}`);
+		const body = to === 'continued' ? { to, oap_id: next.id } : { to };
+		const r = expectStatus(await api(B, 'POST', tr, { body, headers: im(v) }), 200, `to ${to}`);
 		assert.equal(r.body.status, to);
 		assert.equal(r.body.version, ++v);
 	}
@@ -922,10 +926,18 @@ test('/api/v1/openapi.json: every path answers, and every tested path is in it',
 	ids.tokens = 999999; // never the test's own token
 	const seen = [];
 	for (const [p, item] of Object.entries(paths)) {
+		// Progress reports and follow-up items exist only once a round runs (monitoring.test.mjs):
+		// their item routes are called with an id that has no row and must name the record.
+		let absent = false;
 		const concrete = p.replace(/\/([a-z-]+)\/\{id\}/g, (_, coll) => {
+			if (!ids[coll] && ['progress-reports', 'follow-ups'].includes(coll)) {
+				absent = true;
+				return `/${coll}/999999`;
+			}
 			assert.ok(ids[coll], `no row of ${coll} for ${p}`);
 			return `/${coll}/${ids[coll]}`;
 		})
+			.replace('{round_id}', String(ids['reporting-rounds'] || 999999))
 			.replace('{org_id}', '1')
 			.replace('{goal_id}', String(ctx.goal.id))
 			.replace('{action_id}', String(ctx.actions[1].id));
@@ -940,8 +952,12 @@ test('/api/v1/openapi.json: every path answers, and every tested path is in it',
 				assert.ok(r.status !== 405 && r.status < 500, `${method.toUpperCase()} ${concrete} -> ${r.status} ${r.text.slice(0, 200)}`);
 				continue;
 			}
+			if (absent && r.status === 404) {
+				assert.match(r.body.error.message, /^no (progress report|follow-up item) 999999/, `${method.toUpperCase()} ${concrete}`);
+				continue;
+			}
 			assert.ok(![404, 405].includes(r.status) && r.status < 500, `${method.toUpperCase()} ${concrete} (${p}) -> ${r.status} ${r.text.slice(0, 200)}`);
-			if (method === 'get') assert.equal(r.status, 200, `GET ${concrete}`);
+			if (method === 'get') assert.equal(r.status, 200, `GET ${concrete} -> ${r.status} ${r.text.slice(0, 200)}`);
 			else assert.ok([400, 428].includes(r.status), `${method.toUpperCase()} ${concrete} -> ${r.status} ${r.text.slice(0, 200)}`);
 			assert.ok(item[method].responses, `${method} ${p} has responses`);
 			seen.push(`${method} ${p}`);

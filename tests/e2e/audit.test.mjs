@@ -45,9 +45,28 @@ test('every state-changing route leaves a record with the right outcome', async 
 	ids.grants = expectStatus(await post(B, '/api/v1/grants', { scheme: 'empact_grant', reference: 'EMPACT-2018-1', amount_allocated_cents: 100000 }), 201).body.id;
 	ids['good-practices'] = expectStatus(await post(B, '/api/v1/good-practices', { action_id: 1, kind: 'good', title: 'Liaison', text: 'Early liaison helped.' }), 201).body.id;
 	ids.overlaps = expectStatus(await post(B, '/api/v1/overlaps', { action_a_id: 1, action_b_id: 2, description: 'Same route' }), 201).body.id;
+	// A progress report and a follow-up item: the round opens on an adopted OAP with a planned
+	// action, and a report leaving its status unclear is submitted.
+	const move = async (path, body) => {
+		const cur = expectStatus(await get(B, path), 200).body;
+		return expectStatus(await api(B, 'POST', `${path}/transitions`, { body, headers: { 'If-Match': `"${cur.version}"` } }), 200).body;
+	};
+	// (A plan of its own for 2019, so that the demo OAP stays as the later tests expect it.)
+	const plan = expectStatus(await post(B, '/api/v1/oaps', { priority_id: 9, first_year: 2019, last_year: 2019, title: 'Audit plan' }), 201).body;
+	const act = expectStatus(await post(B, `/api/v1/oaps/${plan.id}/actions`, { number: '1.1', position: 1, title: 'Audited action' }), 201).body;
+	for (const to of ['agreed_at_nec', 'submitted_to_cosi', 'adopted', 'in_implementation']) await move(`/api/v1/oaps/${plan.id}`, { to });
+	await move(`/api/v1/actions/${act.id}`, { to: 'planned' });
+	const round19 = expectStatus(await post(B, '/api/v1/reporting-rounds', { cycle_id: 2, label: '2019-H1', opens_on: '2019-06-01', closes_on: '2019-06-30' }), 201).body;
+	await move(`/api/v1/reporting-rounds/${round19.id}`, { to: 'open' });
+	const report = expectStatus(await get(B, `/api/v1/reporting-rounds/${round19.id}/progress-reports`), 200).body.items[0];
+	ids['progress-reports'] = report.id;
+	expectStatus(await patch(B, `/api/v1/progress-reports/${report.id}`, { narrative: 'Under way.', action_status: 'status_unclear' }, report.version), 200);
+	await move(`/api/v1/progress-reports/${report.id}`, { to: 'submitted' });
+	ids['follow-ups'] = expectStatus(await get(B, '/api/v1/follow-ups'), 200).body.items[0].id;
 	let n = 0;
 	for (const [p, item] of Object.entries(doc.paths)) {
-		const concrete = p.replace(/\/([a-z-]+)\/\{id\}/g, (_, coll) => `/${coll}/${ids[coll]}`).replace('{org_id}', '1').replace('{goal_id}', '1').replace('{action_id}', '2');
+		const concrete = p.replace(/\/([a-z-]+)\/\{id\}/g, (_, coll) => `/${coll}/${ids[coll]}`).replace('{org_id}', '1').replace('{goal_id}', '1').replace('{action_id}', '2')
+			.replace('{round_id}', String(round.id));
 		for (const method of Object.keys(item)) {
 			if (method === 'get' || p === '/api/v1/auth/logout') continue;
 			// No body and no If-Match: refused, nothing changes, and the refusal is recorded.

@@ -179,10 +179,12 @@ before(async () => {
 
 	// Goals (a LIMITE source), a RESTREINT UE JAD of no action, a reporting round.
 	await restricted('goalC', 'goals', '/api/v1/priorities/3/goals', { number: 50 }, 'text', 'group');
-	await restricted('goal9', 'goals', '/api/v1/priorities/9/goals', { number: 1 }, 'text', 'group');
+	// (goal 1 of priority 9 is the demo goal that init --demo makes)
+	await restricted('goal9', 'goals', '/api/v1/priorities/9/goals', { number: 2 }, 'text', 'group');
 	await restricted('shared', 'shared-goals', '/api/v1/cycles/2/shared-goals', { number: 1 }, 'text', 'scope');
 	await restricted('jadR', 'jads', '/api/v1/jads', { cycle_id: 2, ...days, ...R }, 'name', 'description');
-	await restricted('round', 'reporting-rounds', '/api/v1/reporting-rounds', { cycle_id: 2, opens_on: '2019-06-01', closes_on: '2019-06-30' }, 'label', 'nec_meeting');
+	// (a round's label starts with a year of its cycle, so only its NEC meeting carries a canary)
+	await restricted('round', 'reporting-rounds', '/api/v1/reporting-rounds', { cycle_id: 2, label: '2019-H2', opens_on: '2019-06-01', closes_on: '2019-06-30' }, 'nec_meeting');
 
 	// Links the API has no route for.
 	const links = `INSERT INTO jad_actions (jad_id, action_id) VALUES (${jadL.id}, 1);` +

@@ -734,8 +734,9 @@ describe('carrying an action over into the next OAP', () => {
 		await move(B, `${V}/actions/1`, 'continued', { as: 'driver', extra: { oap_id: next.id, number: '1.1' } });
 		const was = await read(B, `${V}/actions/1`);
 		assert.equal(was.status, 'continued');
-		assert.ok(was.successor_id, `no successor_id: ${JSON.stringify(was)}`);
-		const now = await read(B, `${V}/actions/${was.successor_id}`);
+		const successors = (await read(B, `${V}/actions?predecessor_id=1`)).items;
+		assert.equal(successors.length, 1, `actions continuing 1: ${JSON.stringify(successors)}`);
+		const now = await read(B, `${V}/actions/${successors[0].id}`);
 		const copy = [now.oap_id, now.number, now.predecessor_id, now.title, now.description];
 		assert.deepEqual(copy, [next.id, '1.1', 1, old.title, old.description], JSON.stringify(now));
 		assert.deepEqual((await items(B, `${V}/oaps/${next.id}/actions`)).map((a) => a.id), [now.id]);
