@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/classif.h"
 #include "db/db_internal.h"
 #include "core/banned.h"
@@ -639,49 +640,67 @@ ep_status ep_db_rollup_overview(ep_db *db, const ep_vis *vis, int64_t round_id, 
 		}
 		s = done(db, st, rc, err);
 	}
-	/* The KPIs of the reported actions and of their OAPs. */
-	json_t *kpis = json_array(), *ids = json_array(), *vals = json_object(), *own = json_array(), *feeders = json_object();
-	json_t *oap_ids = json_array();
+	/* The KPIs of the reported actions, each with its value found in the same statement (the
+	 * overview counts thousands of them: no JSON per KPI), then the OAPs' own KPIs. */
+	json_t *own = json_array(), *vals = json_object(), *feeders = json_object(), *oap_ids = json_array();
 	const char *okey;
 	json_t *orow;
 	json_object_foreach(by_oap, okey, orow) json_array_append(oap_ids, json_object_get(orow, "oap_id"));
-	if (s == EP_OK && (st = prep(db, NULL, err,
-				     "SELECT k.id, k.name, k.unit, k.baseline, k.target, k.direction, k.aggregation, k.action_id,"
-				     " k.oap_id FROM kpis k WHERE k.action_id IN (SELECT value FROM json_each(?1))"
-				     " OR k.oap_id IN (SELECT value FROM json_each(?2))")) != NULL) {
-		char *text = ids_text(action_ids), *otext = ids_text(oap_ids);
+	if (s == EP_OK && (st = prep(db, vis, err,
+				     "SELECT a.id, k.baseline, k.target, k.direction, (SELECT x.value FROM kpi_actuals x"
+				     " JOIN reporting_rounds rr ON rr.id = x.round_id LEFT JOIN progress_reports p ON p.id = x.report_id"
+				     " WHERE x.kpi_id = k.id AND rr.cycle_id = ?2 AND (rr.opens_on < ?3 OR (rr.opens_on = ?3 AND rr.id <= ?4))"
+				     " AND (x.report_id IS NULL OR (p.status IN " VALIDATED " AND EXISTS (SELECT 1 FROM progress_reports t"
+				     " WHERE t.id = x.report_id AND %s))) ORDER BY rr.opens_on DESC, rr.id DESC LIMIT 1)"
+				     " FROM kpis k JOIN actions a ON a.id = k.action_id WHERE k.action_id IN (SELECT value FROM json_each(?1))",
+				     vis_of("progress-reports"))) != NULL) {
+		char *text = ids_text(action_ids);
 		sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, otext, -1, SQLITE_TRANSIENT);
 		free(text);
-		free(otext);
+		db_bind_i64(st, 2, r.cycle_id);
+		db_bind_text(st, 3, r.opens_on);
+		db_bind_i64(st, 4, r.id);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			json_t *k = kpi_row(st, 0);
-			json_object_set_new(k, "action_id", col_int(st, 7));
-			json_object_set_new(k, "oap_id", col_int(st, 8));
-			json_array_append_new(kpis, k);
-			json_array_append(ids, json_object_get(k, "kpi_id"));
-			if (sqlite3_column_type(st, 8) != SQLITE_NULL)
-				json_array_append(own, k);
+			char akey[24];
+			snprintf(akey, sizeof akey, "%lld", (long long)sqlite3_column_int64(st, 0));
+			json_t *row = json_object_get(oap_of_action, akey);
+			bool hv = sqlite3_column_type(st, 4) != SQLITE_NULL;
+			double a = 0;
+			bool met = hv && ep_kpi_achievement(sqlite3_column_double(st, 4), sqlite3_column_double(st, 2),
+							  sqlite3_column_type(st, 1) != SQLITE_NULL, sqlite3_column_double(st, 1),
+							  db_col_text(st, 3), &a) && a >= 1;
+			bump(row, "kpis", 1);
+			bump(row, "kpis_with_value", hv);
+			bump(row, "kpis_met", met);
 		}
 		s = done(db, st, rc, err);
 	}
+	if (s == EP_OK && (st = prep(db, NULL, err,
+				     "SELECT k.id, k.name, k.unit, k.baseline, k.target, k.direction, k.aggregation, k.oap_id"
+				     " FROM kpis k WHERE k.oap_id IN (SELECT value FROM json_each(?1))")) != NULL) {
+		char *text = ids_text(oap_ids);
+		sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+		free(text);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			json_t *k = kpi_row(st, 0);
+			json_object_set_new(k, "oap_id", col_int(st, 7));
+			json_array_append_new(own, k);
+		}
+		s = done(db, st, rc, err);
+	}
+	json_t *ids = json_array();
+	size_t i;
+	json_t *k;
+	json_array_foreach(own, i, k) json_array_append(ids, json_object_get(k, "kpi_id"));
 	if (s == EP_OK)
 		s = kpi_values(db, vis, ids, &r, vals, err);
 	if (s == EP_OK)
 		s = fed_values(db, vis, own, &r, vals, feeders, err);
-	size_t i;
-	json_t *k;
-	json_array_foreach(s == EP_OK ? kpis : NULL, i, k)
+	json_array_foreach(s == EP_OK ? own : NULL, i, k)
 	{
-		char akey[24];
-		json_t *row;
-		if (json_is_integer(json_object_get(k, "oap_id"))) {
-			snprintf(akey, sizeof akey, "%lld", (long long)json_integer_value(json_object_get(k, "oap_id")));
-			row = json_object_get(by_oap, akey);
-		} else {
-			snprintf(akey, sizeof akey, "%lld", (long long)json_integer_value(json_object_get(k, "action_id")));
-			row = json_object_get(oap_of_action, akey);
-		}
+		char okey2[24];
+		snprintf(okey2, sizeof okey2, "%lld", (long long)json_integer_value(json_object_get(k, "oap_id")));
+		json_t *row = json_object_get(by_oap, okey2);
 		bool hv, ha;
 		double a;
 		bool met = kpi_score(k, vals, &hv, &a, &ha);
@@ -704,7 +723,6 @@ ep_status ep_db_rollup_overview(ep_db *db, const ep_vis *vis, int64_t round_id, 
 	json_decref(by_oap);
 	json_decref(oap_of_action);
 	json_decref(action_ids);
-	json_decref(kpis);
 	json_decref(ids);
 	json_decref(vals);
 	json_decref(own);
@@ -1013,48 +1031,33 @@ ep_status ep_db_rollup_funding(ep_db *db, const ep_vis *vis, int64_t cycle_id, j
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			json_int_t al = sqlite3_column_int64(st, 4), us = sqlite3_column_int64(st, 5);
 			json_t *linked = json_loads(db_col_text(st, 6) ? db_col_text(st, 6) : "[]", 0, NULL);
-			json_t *numbers = json_array();
+			json_t *bens = json_loads(db_col_text(st, 7) ? db_col_text(st, 7) : "[]", 0, NULL);
+			/* Lists in a table cell are written as "1.1 2.1", so that the table stays flat. */
+			ep_buf numbers, codes;
+			ep_buf_init(&numbers, 0);
+			ep_buf_init(&codes, 0);
 			size_t i;
-			json_t *aid;
-			json_array_foreach(linked, i, aid)
+			json_t *x;
+			json_array_foreach(linked, i, x)
 			{
 				char key[24];
-				snprintf(key, sizeof key, "%lld", (long long)json_integer_value(aid));
+				snprintf(key, sizeof key, "%lld", (long long)json_integer_value(x));
 				json_t *row = json_object_get(by_action, key);
 				if (!row)
 					continue; /* an action of another cycle, or one the caller may not read */
 				bump(row, "grants_allocated_cents", al);
 				bump(row, "grants_used_cents", us);
-				json_array_append(numbers, json_object_get(row, "number"));
+				ep_buf_printf(&numbers, "%s%s", numbers.len ? " " : "", json_string_value(json_object_get(row, "number")));
 			}
+			json_array_foreach(bens, i, x) ep_buf_printf(&codes, "%s%s", codes.len ? " " : "", json_string_value(x));
 			json_decref(linked);
-			char *nums = json_dumps(numbers, JSON_COMPACT);
-			json_decref(numbers);
-			json_t *bens = json_loads(db_col_text(st, 7) ? db_col_text(st, 7) : "[]", 0, NULL);
-			char *bentext = bens ? json_dumps(bens, JSON_COMPACT) : NULL;
 			json_decref(bens);
-			/* Lists in a table cell are written as "1.1 2.1" so that the table stays flat. */
-			for (char *p = nums; p && *p; p++)
-				if (*p == ',' || *p == '[' || *p == ']' || *p == '"')
-					*p = *p == ',' ? ' ' : '\x01';
-			for (char *p = bentext; p && *p; p++)
-				if (*p == ',' || *p == '[' || *p == ']' || *p == '"')
-					*p = *p == ',' ? ' ' : '\x01';
-			char clean_n[4096] = "", clean_b[4096] = "";
-			size_t cn = 0, cb = 0;
-			for (char *p = nums; p && *p && cn < sizeof clean_n - 1; p++)
-				if (*p != '\x01')
-					clean_n[cn++] = *p;
-			for (char *p = bentext; p && *p && cb < sizeof clean_b - 1; p++)
-				if (*p != '\x01')
-					clean_b[cb++] = *p;
-			clean_n[cn] = clean_b[cb] = '\0';
-			free(nums);
-			free(bentext);
 			json_array_append_new(grants, json_pack("{s:o, s:o, s:o, s:o, s:I, s:I, s:s, s:s}", "grant_id",
 								col_int(st, 0), "scheme", col_str(st, 1), "reference", col_str(st, 2),
 								"status", col_str(st, 3), "allocated_cents", al, "used_cents", us,
-								"actions", clean_n, "beneficiaries", clean_b));
+								"actions", ep_buf_str(&numbers), "beneficiaries", ep_buf_str(&codes)));
+			ep_buf_release(&numbers);
+			ep_buf_release(&codes);
 			const char *scheme = db_col_text(st, 1);
 			json_t *sc = json_object_get(by_scheme, scheme);
 			if (!sc) {

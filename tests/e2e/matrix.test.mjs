@@ -449,10 +449,10 @@ async function buildWorld(ctx, kind) {
 	W.sOtherR = await newSection(W.oOtherR, 'R', 'other section (restreint)');
 	W.sOtherL = await newSection(W.oOtherR, 'L', 'other section (LIMITE)');
 
-	// Goals: a new one of priority 9, and goals 1 and 2 of priority C (from 15850/11).
-	const g = await A('POST', '/api/v1/priorities/9/goals', { number: 1, text: 'Matrix goal of priority 9' });
+	// Goals: two new ones of priority 9 (goal 1 is the demo goal), and goals 1 and 2 of priority C (from 15850/11).
+	const g = await A('POST', '/api/v1/priorities/9/goals', { number: 11, text: 'Matrix goal of priority 9' });
 	W.gOwn = add(mk('goals', g.id, 'own-priority goal', { prio: 9 }));
-	const g2 = await A('POST', '/api/v1/priorities/9/goals', { number: 2, text: 'Matrix goal 2 of priority 9' });
+	const g2 = await A('POST', '/api/v1/priorities/9/goals', { number: 12, text: 'Matrix goal 2 of priority 9' });
 	W.gOwn2 = add(mk('goals', g2.id, 'own-priority goal 2', { prio: 9 }));
 	const cg = (await A('GET', `/api/v1/priorities/${pc.id}/goals?sort=number`)).items;
 	W.gOther = add(mk('goals', cg[0].id, 'other-priority goal C1', { prio: pc.id }));
@@ -971,7 +971,7 @@ row('DELETE /api/v1/kpis/{id}', 'write', (W) =>
 );
 
 // Reporting rounds, JADs, grants.
-const roundBody = (cycle) => ({ cycle_id: cycle, label: `M${next('round')}`, opens_on: '2019-01-01', closes_on: '2019-06-30' });
+const roundBody = (cycle) => ({ cycle_id: cycle, label: `2019-M${next('round')}`, opens_on: '2019-01-01', closes_on: '2019-06-30' });
 row('POST /api/v1/reporting-rounds', 'write', () => [
 	sit('a round of 2018-2021', (ctx) => createCell(ctx, { path: '/api/v1/reporting-rounds', body: roundBody(ctx.W.c2018.id), res: 'reporting-rounds' })),
 ]);
