@@ -112,7 +112,7 @@ struct flow {
 
 static const struct flow flows[] = {
 	FLOW("oaps", oap_flow, {NULL}),
-	FLOW("actions", action_flow, {"oap_id", "continued", true, true, 0}, {"number", "continued", false, false, 32}),
+	FLOW("actions", action_flow, {"oap_id", "continued", false, true, 0}, {"number", "continued", false, false, 32}),
 	FLOW("reporting-rounds", round_flow, {"reason", "open", false, false, 4096}),
 	FLOW("progress-reports", report_flow, {"comment", NULL, false, false, 8192}),
 	FLOW("follow-ups", follow_up_flow, {"resolution", "resolved", true, false, 8192}),
@@ -259,7 +259,7 @@ static ep_status before_move(ep_db *db, const ep_resdef *d, json_t *cur, const c
 		json_object_set_new(patch, strcmp(to, "shared_with_est") == 0 ? "shared_with_est_on" : "shared_with_necs_on",
 				    json_string(day));
 	}
-	if (strcmp(d->name, "actions") == 0 && strcmp(to, "continued") == 0) {
+	if (strcmp(d->name, "actions") == 0 && strcmp(to, "continued") == 0 && ji(args, "oap_id") > 0) {
 		json_t *next = get(db, "oaps", ji(args, "oap_id"));
 		json_t *oap = get(db, "oaps", ji(cur, "oap_id"));
 		ep_status s = EP_OK;
@@ -318,7 +318,7 @@ static ep_status after_move(ep_db *db, const ep_actor *who, const ep_resdef *d, 
 		}
 		return s;
 	}
-	if (strcmp(d->name, "actions") == 0 && strcmp(to, "continued") == 0) {
+	if (strcmp(d->name, "actions") == 0 && strcmp(to, "continued") == 0 && ji(args, "oap_id") > 0) {
 		int64_t nid;
 		return ep_db_action_carry_over(db, id, ji(args, "oap_id"), js(args, "number"), &nid, err);
 	}
