@@ -266,7 +266,7 @@ static ep_status fed_values(ep_db *db, const ep_vis *vis, json_t *kpis, const st
 	}
 	sqlite3_stmt *st = prep(db, vis, err,
 				"SELECT k.id, k.feeds_kpi_id FROM kpis k WHERE k.feeds_kpi_id IN (SELECT value FROM json_each(?1))"
-				" AND k.action_id IN (SELECT t.id FROM actions t WHERE %s)",
+				" AND EXISTS (SELECT 1 FROM actions t WHERE t.id = k.action_id AND %s)",
 				vis_of("actions"));
 	if (!st) {
 		json_decref(ids);
@@ -419,7 +419,7 @@ ep_status ep_db_rollup_oap(ep_db *db, const ep_vis *vis, int64_t oap_id, int64_t
 		  "SELECT a.id, a.number, a.title, r.id, r.status, r.action_status, r.resources_allocated_cents,"
 		  " r.resources_used_cents, r.problems, a.classification, a.marking, r.classification, r.marking"
 		  " FROM progress_reports r JOIN actions a ON a.id = r.action_id WHERE r.round_id = ?1 AND a.oap_id = ?2"
-		  " AND r.id IN (SELECT t.id FROM progress_reports t WHERE t.round_id = ?1 AND %s) ORDER BY a.position, a.id",
+		  " AND EXISTS (SELECT 1 FROM progress_reports t WHERE t.id = r.id AND %s) ORDER BY a.position, a.id",
 		  vis_of("progress-reports"));
 	int rc = SQLITE_DONE;
 	if (st) {
