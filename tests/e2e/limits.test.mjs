@@ -52,9 +52,17 @@ test('413 for a body over 1 MiB with Content-Length', async () => {
 	// Only the headers: the answer does not wait for a body that will never come.
 	const r2 = await rawRequest(srv.port, `POST /api/v1/organisations HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 5000000000\r\n\r\n`);
 	assert.equal(r2.status, 413);
-	// The same through fetch.
-	const f = await api(B, 'POST', '/api/v1/organisations', { raw: organisationBody(MiB + 1), headers: JSON_CT });
-	expectError(f, 413);
+	// The same through fetch. The server answers from the headers and closes the connection; a
+	// client still sending the body may see that close before it reads the 413 (seen once in CI
+	// on 2 busy cores), which is the refusal too. Anything else fails.
+	let f;
+	try {
+		f = await api(B, 'POST', '/api/v1/organisations', { raw: organisationBody(MiB + 1), headers: JSON_CT });
+	} catch (err) {
+		const code = err.cause && err.cause.code;
+		assert.ok(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(code), `fetch failed otherwise: ${err} ${code}`);
+	}
+	if (f) expectError(f, 413);
 	// Exactly 1 MiB is accepted (and then refused for what it says: the name is too long).
 	const ok = await api(B, 'POST', '/api/v1/organisations', { raw: organisationBody(MiB), headers: JSON_CT });
 	const e2 = expectError(ok, 422);
