@@ -20,8 +20,10 @@ else
 BUILD ?= build
 endif
 
-PKGS := sqlite3 jansson inih libsodium libmicrohttpd liboath libqrencode libcmark
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKGS := sqlite3 jansson inih libsodium libmicrohttpd liboath libqrencode libcmark \
+	pangocairo cairo-pdf fontconfig libzip xlsxwriter
+# Library headers are system headers: their own warnings are not ours to fix.
+PKG_CFLAGS = $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

@@ -13,6 +13,8 @@ packages=(
 	libmicrohttpd-dev
 	liboath-dev libqrencode-dev oathtool
 	libcmark-dev
+	libcairo2-dev libpango1.0-dev libzip-dev libxlsxwriter-dev fonts-dejavu-core fonts-liberation2
+	qpdf poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui
 	libcmocka-dev
 	clang libclang-rt-14-dev
 )

@@ -154,6 +154,11 @@ static const ep_perm perms[] = {
 	{"overlaps.transition", ADMIN | EST, DRIVERS, 0, NULL, "Decide or dismiss an overlap, with the decision."},
 	READ("documents", EVERYONE, "Read Council documents within clearance and marking (the public: public ones)."),
 	{"documents.write", ADMIN | GSC, 0, 0, NULL, "Issue and change Council documents."},
+	{"documents.declassify", ADMIN | GSC, DRIVERS, 0, NULL,
+	 "Propose the partial declassification of a document, passage by passage: the Council secretariat, or the "
+	 "Drivers of the OAP it carries (the originating organisation)."},
+	{"documents.sign-off", ADMIN | GSC, 0, 0, NULL,
+	 "Sign off a proposed declassification, never one's own, which issues the EXT version."},
 	{"oaps.transition", ADMIN | COSI | EST, DRIVERS, 0, NULL,
 	 "Move an OAP through its workflow; each target state has its own row below."},
 	{"oaps.transition.agreed_at_nec", ADMIN | EST, DRIVERS, 0, NULL, "Record that the NECs agreed the draft."},

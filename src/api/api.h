@@ -46,6 +46,17 @@ ep_status ep_api_users_list(ep_req *req, ep_resp *resp);
 ep_status ep_api_user_get(ep_req *req, ep_resp *resp);
 ep_status ep_api_audit_list(ep_req *req, ep_resp *resp);
 
+/* Council documents (api_doc.c): renders and the partial declassification workflow. */
+ep_status ep_api_render_document(ep_req *req, ep_resp *resp);
+ep_status ep_api_render_oap(ep_req *req, ep_resp *resp);
+ep_status ep_api_render_cycle(ep_req *req, ep_resp *resp);
+ep_status ep_api_render_oap_report(ep_req *req, ep_resp *resp);
+ep_status ep_api_render_overview(ep_req *req, ep_resp *resp);
+ep_status ep_api_declass_get(ep_req *req, ep_resp *resp);
+ep_status ep_api_declass_propose(ep_req *req, ep_resp *resp);
+ep_status ep_api_declass_redactions(ep_req *req, ep_resp *resp);
+ep_status ep_api_declass_sign_off(ep_req *req, ep_resp *resp);
+
 /* Monitoring and reporting (api_monitor.c). */
 ep_status ep_api_report_get(ep_req *req, ep_resp *resp);
 ep_status ep_api_report_create(ep_req *req, ep_resp *resp);

@@ -36,6 +36,23 @@ static const ep_cli_cmd commands[] = {
 	 "Without an argument: every cycle with its priorities, goals and shared goals, every OAP with\n"
 	 "its sections, and the Council documents. CYCLE is a label (2011-2013), CYCLE/PRIORITY a\n"
 	 "priority (2011-2013/C), CYCLE/PRIORITY/YEAR an OAP (2018-2021/3/2018).\n"},
+	{"doc", ep_cli_doc, "render DOC [--format F] [--release LEVEL] -o FILE | declassify propose|sign-off|show DOC",
+	 "render a Council document, or run its partial declassification",
+	 "empact doc render DOC --format pdf|docx|xlsx|html|txt --release LEVEL -o FILE\n"
+	 "    renders DOC at a release level (public, limite, restreint_ue, confidentiel_ue, secret_ue,\n"
+	 "    tres_secret_ue; default public) to FILE (- for standard output; the format defaults to\n"
+	 "    FILE's extension). DOC is a document id or Council number with its suffix (\"15850/11\",\n"
+	 "    \"13874/17 EXT 1\"), or oap:ID, cycle:ID, report:OAP_ID[:ROUND_ID], overview:ROUND_ID.\n"
+	 "    Withheld text becomes DELETED or NOT DECLASSIFIED; it never reaches the file. The file is\n"
+	 "    written whole or not at all. --max-bytes N refuses a larger document.\n"
+	 "empact doc declassify propose DOC --decisions FILE [--as NAME]\n"
+	 "    proposes the next EXT version of DOC with the redaction map in FILE: {\"decisions\": [\n"
+	 "    {\"passage\"|\"section\": KEY, \"decision\": \"released\"|\"deleted\"|\"not_declassified\",\n"
+	 "    \"reason\": TEXT}]}, one decision for every passage and every section of its OAP\n"
+	 "empact doc declassify sign-off \"DOC EXT n\" --as NAME\n"
+	 "    a second person (never the proposer) signs the proposal off: the EXT version is issued,\n"
+	 "    public, dated today and frozen\n"
+	 "empact doc declassify show \"DOC EXT n\"   prints the proposal or the issued version's map\n"},
 	{"serve", ep_cli_serve, "[--listen ADDR:PORT]", "serve the web API (default 127.0.0.1:8080)",
 	 "Serves the JSON API of the database named by --db on --listen (default 127.0.0.1:8080; port 0\n"
 	 "picks a free port, which the first line printed names) until SIGTERM or SIGINT, when it stops\n"

@@ -57,6 +57,7 @@ int ep_cli_migrate(ep_cli *cli, int argc, char **argv);
 int ep_cli_load(ep_cli *cli, int argc, char **argv);
 int ep_cli_export(ep_cli *cli, int argc, char **argv);
 int ep_cli_show(ep_cli *cli, int argc, char **argv);
+int ep_cli_doc(ep_cli *cli, int argc, char **argv);
 int ep_cli_serve(ep_cli *cli, int argc, char **argv);
 int ep_cli_check_config(ep_cli *cli, int argc, char **argv);
 int ep_cli_user(ep_cli *cli, int argc, char **argv);

@@ -39,6 +39,8 @@ static const struct setting settings[] = {
 	{"log_level", K_LOGLEVEL, OFF(log_level), 0, 0, "debug, info, warn, error or off"},
 	{"threads", K_INT, OFF(threads), 0, 256, "worker threads of the server, 0 for one per core"},
 	{"max_body_bytes", K_INT, OFF(max_body_bytes), 1024, 256 << 20, "largest request body in bytes"},
+	{"max_render_bytes", K_INT, OFF(max_render_bytes), 4096, (int64_t)1 << 32,
+	 "largest Council document a render may produce, in bytes"},
 	{"max_url_bytes", K_INT, OFF(max_url_bytes), 256, 1 << 20, "longest request line in bytes"},
 	{"max_header_bytes", K_INT, OFF(max_header_bytes), 1024, 1 << 20, "largest header block in bytes"},
 	{"conn_timeout_s", K_INT, OFF(conn_timeout_s), 1, 3600, "seconds before an idle or slow connection is closed"},
@@ -57,6 +59,7 @@ void ep_config_defaults(ep_config *cfg)
 	cfg->log_level = EP_LOG_INFO;
 	cfg->threads = 0;
 	cfg->max_body_bytes = 1 << 20;
+	cfg->max_render_bytes = (int64_t)64 << 20;
 	cfg->max_url_bytes = 8192;
 	cfg->max_header_bytes = 32768;
 	cfg->conn_timeout_s = 30;

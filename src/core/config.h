@@ -25,6 +25,7 @@ typedef struct ep_config {
 	ep_log_level log_level;
 	int64_t threads;          /* worker threads; 0 = one per core */
 	int64_t max_body_bytes;   /* largest JSON request body */
+	int64_t max_render_bytes; /* largest rendered Council document */
 	int64_t max_url_bytes;    /* longest request line */
 	int64_t max_header_bytes; /* largest header block */
 	int64_t conn_timeout_s;   /* idle or slow connection timeout */

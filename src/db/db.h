@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "core/arena.h"
 #include "core/status.h"
 #include "db/model.h"
@@ -96,6 +98,15 @@ ep_status ep_db_document_previous_add(ep_db *db, int64_t document_id, const char
 				      ep_err *err);
 ep_status ep_db_passage_insert(ep_db *db, const ep_passage *p, int64_t *id, ep_err *err);
 ep_status ep_db_redaction_insert(ep_db *db, const ep_redaction *r, ep_err *err);
+/* Partial declassification: the next free EXT number of a document number; clearing an EXT
+ * version's redaction map; its state ("proposed" by, "issued" signed off by); issuing it. */
+ep_status ep_db_document_next_ext(ep_db *db, const char *number, int64_t *n, ep_err *err);
+ep_status ep_db_redactions_clear(ep_db *db, int64_t document_id, ep_err *err);
+ep_status ep_db_document_declass_set(ep_db *db, int64_t id, const char *state, const char *by, ep_err *err);
+ep_status ep_db_document_issue(ep_db *db, int64_t id, const char *date, ep_err *err);
+/* A document's subject codes, and its redaction map as [{passage|section, decision, reason}]. */
+ep_status ep_db_document_codes(ep_db *db, int64_t document_id, json_t **out, ep_err *err);
+ep_status ep_db_document_redactions_json(ep_db *db, int64_t document_id, json_t **out, ep_err *err);
 
 /* ---- lookups by natural key (EP_E_NOTFOUND when absent) ---- */
 ep_status ep_db_org_id(ep_db *db, const char *code, int64_t *id, ep_err *err);

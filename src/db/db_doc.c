@@ -231,3 +231,101 @@ ep_status ep_db_redactions_each(ep_db *db, int64_t document_id, ep_redaction_fn 
 	sqlite3_reset(st);
 	return s;
 }
+
+/* ---- partial declassification ---- */
+
+ep_status ep_db_document_next_ext(ep_db *db, const char *number, int64_t *n, ep_err *err)
+{
+	/* "EXT 12" sorts by its number, not as text. */
+	static const char SQL[] = "SELECT coalesce(max(CAST(substr(suffix, 5) AS INTEGER)), 0) + 1"
+				  " FROM council_documents WHERE number = ?1 AND suffix LIKE 'EXT %'";
+	sqlite3_stmt *st = db_stmt(db, SQL, err);
+	if (!st)
+		return EP_E_INTERNAL;
+	db_bind_text(st, 1, number);
+	return db_one_i64(db, st, n, err, "next EXT number");
+}
+
+ep_status ep_db_redactions_clear(ep_db *db, int64_t document_id, ep_err *err)
+{
+	static const char SQL[] = "DELETE FROM document_redactions WHERE document_id = ?1";
+	sqlite3_stmt *st = db_stmt(db, SQL, err);
+	if (!st)
+		return EP_E_INTERNAL;
+	db_bind_i64(st, 1, document_id);
+	return db_exec_stmt(db, st, err, "clearing a redaction map");
+}
+
+ep_status ep_db_document_declass_set(ep_db *db, int64_t id, const char *state, const char *by, ep_err *err)
+{
+	static const char SQL[] = "UPDATE council_documents SET declass_state = ?2,"
+				  " proposed_by = CASE WHEN ?2 = 'proposed' THEN ?3 ELSE proposed_by END,"
+				  " signed_off_by = CASE WHEN ?2 = 'issued' THEN ?3 ELSE signed_off_by END WHERE id = ?1";
+	sqlite3_stmt *st = db_stmt(db, SQL, err);
+	if (!st)
+		return EP_E_INTERNAL;
+	db_bind_i64(st, 1, id);
+	db_bind_text(st, 2, state);
+	db_bind_text(st, 3, by);
+	return db_exec_stmt(db, st, err, "recording a declassification step");
+}
+
+ep_status ep_db_document_issue(ep_db *db, int64_t id, const char *date, ep_err *err)
+{
+	/* Issued: public, dated the day of release, frozen. */
+	static const char SQL[] = "UPDATE council_documents SET doc_date = ?2, classification = 0, marking = 0,"
+				  " frozen = 1 WHERE id = ?1";
+	sqlite3_stmt *st = db_stmt(db, SQL, err);
+	if (!st)
+		return EP_E_INTERNAL;
+	db_bind_i64(st, 1, id);
+	db_bind_text(st, 2, date);
+	return db_exec_stmt(db, st, err, "issuing a declassified version");
+}
+
+ep_status ep_db_document_codes(ep_db *db, int64_t document_id, json_t **out, ep_err *err)
+{
+	static const char SQL[] = "SELECT code FROM document_subject_codes WHERE document_id = ?1 ORDER BY position";
+	sqlite3_stmt *st = db_stmt(db, SQL, err);
+	if (!st)
+		return EP_E_INTERNAL;
+	db_bind_i64(st, 1, document_id);
+	json_t *a = json_array();
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(a, json_string(db_col_text(st, 0)));
+	ep_status s = rc == SQLITE_DONE ? EP_OK : db_fail(db, err, "reading subject codes");
+	sqlite3_reset(st);
+	if (s != EP_OK) {
+		json_decref(a);
+		a = NULL;
+	}
+	*out = a;
+	return s;
+}
+
+static int redaction_json(void *ctx, const ep_redaction *r)
+{
+	json_t *o = json_object();
+	if (r->passage_key)
+		json_object_set_new(o, "passage", json_string(r->passage_key));
+	if (r->section_number)
+		json_object_set_new(o, "section", json_string(r->section_number));
+	json_object_set_new(o, "decision", json_string(r->decision));
+	if (r->reason)
+		json_object_set_new(o, "reason", json_string(r->reason));
+	json_array_append_new(ctx, o);
+	return 0;
+}
+
+ep_status ep_db_document_redactions_json(ep_db *db, int64_t document_id, json_t **out, ep_err *err)
+{
+	json_t *a = json_array();
+	ep_status s = ep_db_redactions_each(db, document_id, redaction_json, a, err);
+	if (s != EP_OK) {
+		json_decref(a);
+		a = NULL;
+	}
+	*out = a;
+	return s;
+}

@@ -235,6 +235,8 @@ static const ep_field overlap_f[] = {
 	E("status", "status", FI, overlap_statuses, "open, decided or dismissed"),
 };
 
+static const char *const declass_states[] = {"proposed", "issued", NULL};
+
 static const ep_field document_f[] = {
 	T("number", "number", RQ | FX | FI | SO, CODE, "Council document number (13874/17)"),
 	T("suffix", "suffix", FX | FI, CODE, "\"\", REV n, EXT n, ADD n or COR n"),
@@ -253,6 +255,10 @@ static const ep_field document_f[] = {
 	R("parent_id", "parent_id", NU | FX | FI, "documents", "for an EXT version: the original"),
 	T("new_status", "new_status", NU, CODE, "for an EXT version: Public"),
 	B("frozen", "frozen", RO | FI, "an issued release record that can no longer change"),
+	E("declass_state", "declass_state", RO | NU | FI, declass_states,
+	  "for an EXT version made in empact: proposed, then issued once signed off"),
+	T("proposed_by", "proposed_by", RO | NU, NAME, "who proposed the declassification"),
+	T("signed_off_by", "signed_off_by", RO | NU, NAME, "who signed it off (never the proposer)"),
 };
 
 /*

@@ -61,6 +61,8 @@ typedef struct ep_resp {
 	int64_t version; /* > 0: sent as the ETag */
 	char location[256];
 	char *text;               /* a non-JSON body (malloc'd), such as the metrics */
+	size_t text_len;          /* its length when it is binary (a PDF); 0: strlen(text) */
+	char filename[160];       /* a download: the file name the client should save it as */
 	const char *content_type; /* of text */
 	char set_cookie[512];     /* a Set-Cookie header to send, or "" */
 	int retry_after;          /* > 0: a Retry-After header (429) */

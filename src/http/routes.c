@@ -164,6 +164,22 @@ static ep_route *rollup(const char *path, ep_handler h, const char *permission, 
 	return r;
 }
 
+static void render(const char *path, ep_handler h, const char *permission, const char *schema, const char *summary,
+		   bool by_round)
+{
+	static const char *const formats[] = {"pdf", "docx", "xlsx", "html", "txt", NULL};
+	static const char *const releases[] = {"public", "limite", "restreint_ue", "confidentiel_ue", "secret_ue",
+		"tres_secret_ue", NULL};
+	ep_route *r = add(EP_GET, path, h, permission, schema, summary);
+	size_t n = 0;
+	r->params[n++] = (ep_param_spec){"format", EP_P_ENUM, 0, 0, formats, "pdf (default), docx, xlsx, html or txt"};
+	r->params[n++] = (ep_param_spec){"release", EP_P_ENUM, 0, 0, releases,
+					 "the release level (default public); at most the caller's clearance"};
+	if (by_round)
+		r->params[n++] = (ep_param_spec){"round_id", EP_P_INT, 1, INT64_MAX, NULL,
+						 "the reporting round (default: the latest one not planned)"};
+}
+
 static void nested(const char *parent, const char *child, const char *bind, size_t body_max)
 {
 	const ep_resdef *d = ep_resdef_find(child);
@@ -284,6 +300,31 @@ void ep_router_init_with(size_t body_max)
 	       "Budgets, reported resources and grants of the actions of a cycle", false);
 	rollup("/api/v1/cycles/{id}/jad-results", ep_api_rollup_jads, "jads.read", "cycles",
 	       "The results of the Joint Action Days of a cycle, by metric", false);
+
+	/* Council documents: renders at a release level, and partial declassification. */
+	render("/api/v1/documents/{id}/render", ep_api_render_document, "documents.read", "documents",
+	       "A Council document (an EXT version included) as a file at a release level", false);
+	render("/api/v1/oaps/{id}/render", ep_api_render_oap, "oaps.read", "oaps",
+	       "An OAP as a Council document (its document if it has one) with the annex of actions", false);
+	render("/api/v1/cycles/{id}/render", ep_api_render_cycle, "cycles.read", "cycles",
+	       "The strategic goals note of a cycle (its Council document if it has one)", false);
+	render("/api/v1/oaps/{id}/monitoring-report/render", ep_api_render_oap_report, "oaps.read", "oaps",
+	       "The OAP monitoring report of a round as a document", true);
+	render("/api/v1/reporting-rounds/{id}/overview/render", ep_api_render_overview, "reporting-rounds.read",
+	       "reporting-rounds", "The cross-priority overview of a round as a document", false);
+	add(EP_GET, "/api/v1/documents/{id}/declassification", ep_api_declass_get, "documents.read", "documents",
+	    "The declassification record of an EXT version: its state, proposer, signer and redaction map");
+	r = add(EP_POST, "/api/v1/documents/{id}/declassifications", ep_api_declass_propose, "documents.declassify",
+		"documents",
+		"Propose the partial declassification of a document: {\"decisions\": [{\"passage\" | \"section\", "
+		"\"decision\", \"reason\"}], \"suffix\"?}; creates its next EXT version, unissued");
+	r->body_max = 256 * 1024;
+	r = add(EP_PUT, "/api/v1/documents/{id}/redactions", ep_api_declass_redactions, "documents.declassify",
+		"documents", "Replace the redaction map of a proposed EXT version (If-Match): {\"decisions\": [...]}");
+	r->body_max = 256 * 1024;
+	r = add(EP_POST, "/api/v1/documents/{id}/sign-off", ep_api_declass_sign_off, "documents.sign-off", "documents",
+		"Sign off a proposed EXT version (If-Match; never one's own proposal): it is issued, public and frozen");
+	r->body_max = 1024;
 
 	/* Signing in and out, the caller's own account, and the audit trail. */
 	r = add(EP_POST, "/api/v1/auth/login", ep_api_login, "public", NULL,

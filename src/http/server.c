@@ -240,7 +240,7 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct conn *k, const c
 	const char *ctype = "application/json; charset=utf-8";
 	if (resp && resp->text) {
 		body = resp->text;
-		len = strlen(body);
+		len = resp->text_len ? resp->text_len : strlen(body);
 		ctype = resp->content_type ? resp->content_type : "text/plain; charset=utf-8";
 	} else if (data && status != 204) {
 		body = ep_json_out(data, &len); /* the bytes of json_dumps(JSON_COMPACT), faster */
@@ -264,6 +264,11 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct conn *k, const c
 	}
 	if (resp && resp->location[0])
 		MHD_add_response_header(r, "Location", resp->location);
+	if (resp && resp->filename[0]) {
+		char cd[220];
+		snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", resp->filename);
+		MHD_add_response_header(r, "Content-Disposition", cd);
+	}
 	if (resp && resp->set_cookie[0])
 		MHD_add_response_header(r, "Set-Cookie", resp->set_cookie);
 	if (resp && resp->retry_after > 0) {
@@ -1086,6 +1091,8 @@ static ep_status run_read(struct conn *k, ep_resp *resp, const char *key, const 
 			 used >= sizeof ids - 1 ? " ..." : "");
 		audit_read(k, route_kind(req), req->nids ? req->ids[0] : 0, detail);
 	}
+	if (resp->text)
+		return EP_OK; /* a file (a rendered document): never cached, its reading audited above */
 	if (resp->csv_table) {
 		/* An export: the named table of the answer, after its reading was audited above. */
 		resp->text = ep_csv_from_rows(json_object_get(resp->data, resp->csv_table), &len);
