@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "audit/audit.h"
 #include "cli/cli.h"
 #include "core/num.h"
 #include "core/time.h"
@@ -228,9 +229,15 @@ static int declassify(ep_cli *cli, int argc, char **argv)
 	snprintf(who_name, sizeof who_name, "%s", as ? as : ep_cli_actor());
 	ep_actor who = {.user_id = 0, .name = who_name};
 	ep_status s = ep_svc_doc_resolve(db, doc, &id, &err);
+	/* The step and its audit record commit together (the service's own transaction nests). */
+	bool change = propose || sign;
+	if (s == EP_OK && change)
+		s = ep_db_begin(db, &err);
+	int64_t object = id;
 	if (s == EP_OK && propose) {
 		int64_t ext = 0;
 		s = ep_svc_doc_propose(db, &who, NULL, id, body, &ext, &errs, &err);
+		object = ext;
 		if (s == EP_OK) {
 			json_t *rec = NULL;
 			if (ep_svc_doc_declassification(db, NULL, ext, &rec, &err) == EP_OK)
@@ -265,6 +272,24 @@ static int declassify(ep_cli *cli, int argc, char **argv)
 		}
 		json_decref(rec);
 	}
+	if (change && s == EP_OK) {
+		ep_audit_rec r = {.actor = who_name,
+			.action = propose ? "documents.declassify" : "documents.sign-off",
+			.object_kind = "documents",
+			.object_id = object,
+			.outcome = "ok",
+			.detail = propose ? "proposed a partial declassification (command line)"
+					  : "signed off and issued a partial declassification (command line)"};
+		int64_t aid = 0;
+		char head[EP_AUDIT_HASH_HEX], anchor[4096];
+		s = ep_audit_append(db, &r, &aid, head, &err);
+		if (s == EP_OK)
+			s = ep_db_commit(db, &err);
+		if (s == EP_OK)
+			ep_audit_anchor(ep_cli_anchor(cli, anchor, sizeof anchor), aid, head, NULL);
+	}
+	while (ep_db_in_transaction(db))
+		ep_db_rollback(db);
 	if (s != EP_OK) {
 		if (ep_errs_count(&errs))
 			ep_cli_print_problems(cli, file, &errs);
