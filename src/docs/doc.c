@@ -257,7 +257,8 @@ static ep_status filter_node(filt *f, ep_dnode *n)
 		strip(n);
 		return EP_OK;
 	}
-	if (n->text || n->kind == EP_D_SECTION)
+	/* Released by a declassification: its marking was lifted with it. */
+	if ((n->text || n->kind == EP_D_SECTION) && n->decision != EP_DD_RELEASED)
 		note_shown(f, n);
 	for (size_t i = 0; i < n->nnotes; i++)
 		n->notes[i].number = ++f->note_no;

@@ -24,6 +24,7 @@ typedef struct bld {
 	json_t *cycle;      /* the cycle of the goals note being built */
 	bool ext;           /* building the original inside a declassified version */
 	json_t *redactions; /* that version's redaction map (NULL: it names nothing) */
+	ep_ddecision list_dec; /* how a list announced by a passage is decided: as the passage */
 	ep_status st;
 } bld;
 
@@ -424,6 +425,7 @@ static void passages(bld *b, ep_dnode *part, json_t *doc, list_fn lists)
 		run->key = key ? ep_arena_strdup(b->d->arena, key) : NULL;
 		notes(b, run, p);
 		if (lists && text && *text && text[strlen(text) - 1] == ':') {
+			b->list_dec = dec == EP_DD_RELEASED ? EP_DD_RELEASED : EP_DD_LEVEL;
 			lists(b, where, announced++, cls, lim);
 			para = NULL;
 		}
@@ -671,14 +673,14 @@ static void goals_lists(bld *b, ep_dnode *parent, int which, int cls, int lim)
 	ep_dnode *list = node(b, parent, EP_D_LIST, NULL);
 	if (!list)
 		return;
-	set_class(list, cls, lim, EP_DD_LEVEL);
+	set_class(list, cls, lim, b->list_dec);
 	if (which == 0) {
 		json_t *sg = arr(b, cy, "shared_goals");
 		for (size_t i = 0; sg && i < json_array_size(sg); i++) {
 			json_t *g = json_array_get(sg, i);
 			const char *t = str(b, g, "text"), *scope = str(b, g, "scope");
 			ep_dnode *it = node(b, list, EP_D_ITEM, scope ? APRINTF(b, "%s (%s)", t ? t : "", scope) : t);
-			set_class(it, cls, lim, EP_DD_LEVEL);
+			set_class(it, cls, lim, b->list_dec);
 			notes(b, it, g);
 		}
 	} else if (which == 1) {
@@ -700,7 +702,7 @@ static void goals_lists(bld *b, ep_dnode *parent, int which, int cls, int lim)
 							       drv ? org_short(b, drv) : "");
 			ep_buf_release(&cb);
 			ep_dnode *it = node(b, list, EP_D_ITEM, line);
-			set_class(it, cls, lim, EP_DD_LEVEL);
+			set_class(it, cls, lim, b->list_dec);
 		}
 	} else if (which == 2) {
 		/* Agencies grouped by the same set of priorities, in order of first appearance. */
@@ -775,7 +777,7 @@ static void goals_lists(bld *b, ep_dnode *parent, int which, int cls, int lim)
 			}
 			ep_dnode *it = node(b, list, EP_D_ITEM, ep_buf_str(&lb));
 			ep_buf_release(&lb);
-			set_class(it, cls, lim, EP_DD_LEVEL);
+			set_class(it, cls, lim, b->list_dec);
 		}
 	}
 }
@@ -790,11 +792,15 @@ static void goals_part(bld *b, ep_dnode *part, json_t *cy, int cls, int lim)
 		if (!sec)
 			return;
 		sec->level = 1;
-		set_class(sec, cls, lim, EP_DD_LEVEL);
+		/* In a declassified version, a priority is released or not as a section (its code). */
+		ep_ddecision dec = decided(b, "section", code);
+		set_class(sec, cls, lim, dec);
+		sec->key = code ? ep_arena_strdup(b->d->arena, code) : NULL;
+		ep_ddecision inner = dec == EP_DD_RELEASED ? EP_DD_RELEASED : EP_DD_LEVEL;
 		ep_dnode *para = node(b, sec, EP_D_PARA, NULL);
 		ep_dnode *aim = node(b, para, EP_D_RUN, str(b, p, "aim"));
-		set_class(para, cls, lim, EP_DD_LEVEL);
-		set_class(aim, cls, lim, EP_DD_LEVEL);
+		set_class(para, cls, lim, inner);
+		set_class(aim, cls, lim, inner);
 		if (aim)
 			aim->style = EP_DS_ITALIC;
 		json_t *goals = arr(b, p, "goals");
@@ -805,8 +811,8 @@ static void goals_part(bld *b, ep_dnode *part, json_t *cy, int cls, int lim)
 			if (gr && (!group || strcmp(gr, group) != 0)) {
 				ep_dnode *gp = node(b, sec, EP_D_PARA, NULL);
 				ep_dnode *gt = node(b, gp, EP_D_RUN, gr);
-				set_class(gp, cls, lim, EP_DD_LEVEL);
-				set_class(gt, cls, lim, EP_DD_LEVEL);
+				set_class(gp, cls, lim, inner);
+				set_class(gt, cls, lim, inner);
 				if (gt)
 					gt->style = EP_DS_BOLD;
 			}
@@ -821,8 +827,8 @@ static void goals_part(bld *b, ep_dnode *part, json_t *cy, int cls, int lim)
 			json_t *h = json_object_get(g, "hidden");
 			if (json_is_true(h))
 				gcls = HIDDEN_CLS;
-			set_class(gs, gcls, glim, EP_DD_LEVEL);
-			ep_dnode *first = text_blocks(b, gs, str(b, g, "text"), gcls, glim, EP_DD_LEVEL);
+			set_class(gs, gcls, glim, inner);
+			ep_dnode *first = text_blocks(b, gs, str(b, g, "text"), gcls, glim, inner);
 			notes_spread(b, first, g);
 		}
 	}

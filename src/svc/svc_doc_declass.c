@@ -52,6 +52,14 @@ static int on_section(void *ctx, const ep_section *x)
 	return 0;
 }
 
+static int on_priority(void *ctx, const ep_priority *p)
+{
+	subject *s = ctx;
+	json_object_set_new(s->sections, p->code, json_true());
+	return 0;
+}
+
+/* The sections of a strategic goals note are its priorities, named by their code. */
 static ep_status subject_of(ep_db *db, json_t *orig, subject *s, ep_err *err)
 {
 	s->passages = json_object();
@@ -59,6 +67,8 @@ static ep_status subject_of(ep_db *db, json_t *orig, subject *s, ep_err *err)
 	ep_status st = ep_db_passages_each(db, jint(orig, "id"), on_passage, s, err);
 	if (st == EP_OK && jint(orig, "oap_id"))
 		st = ep_db_sections_each(db, jint(orig, "oap_id"), on_section, s, err);
+	if (st == EP_OK && jint(orig, "cycle_id"))
+		st = ep_db_priorities_each(db, jint(orig, "cycle_id"), on_priority, s, err);
 	return st;
 }
 
