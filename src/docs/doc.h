@@ -132,7 +132,7 @@ ep_dnode *ep_doc_append(ep_dnode *parent, ep_dnode *child);
  *    "document": {the Council document record with "passages", or null},
  *    "ext": {the EXT record and its "redactions", or absent},
  *    "oap": {..., "sections": [...], "actions": [...]}, "cycle": {...}, "rollup": {...}}
- * (docs/documents.md describes each member). A source is untrusted input: anything missing,
+ * (assembled by src/svc/svc_doc.c; docs/documents.md). A source is untrusted input: anything missing,
  * of the wrong type or too large is EP_E_INVALID naming the member, never a crash. Text that
  * is null in the source is text empact does not hold or the caller may not read; it stays
  * null in the tree. The document and its nodes live in arena a.
