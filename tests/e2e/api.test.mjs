@@ -952,6 +952,11 @@ test('/api/v1/openapi.json: every path answers, and every tested path is in it',
 				assert.ok(r.status !== 405 && r.status < 500, `${method.toUpperCase()} ${concrete} -> ${r.status} ${r.text.slice(0, 200)}`);
 				continue;
 			}
+			// Only an EXT version has a declassification record; the row used here is an original.
+			if (p.endsWith('/declassification') && r.status === 404) {
+				assert.match(r.body.error.message, /is not a partially declassified version/, `${method.toUpperCase()} ${concrete}`);
+				continue;
+			}
 			if (absent && r.status === 404) {
 				assert.match(r.body.error.message, /^no (progress report|follow-up item) 999999/, `${method.toUpperCase()} ${concrete}`);
 				continue;

@@ -129,7 +129,7 @@ static void test_setting_table(void **state)
 {
 	(void)state;
 	const char *want[] = {"db", "listen", "audit_anchor", "max_classification", "log_level", "threads",
-			      "max_body_bytes", "max_url_bytes", "max_header_bytes", "conn_timeout_s",
+			      "max_body_bytes", "max_render_bytes", "max_url_bytes", "max_header_bytes", "conn_timeout_s",
 			      "busy_timeout_ms"};
 	size_t n = 0;
 	for (;; n++) {
@@ -1010,6 +1010,7 @@ static void test_print(void **state)
 			       "log_level = info\n"
 			       "threads = 0\n"
 			       "max_body_bytes = 1048576\n"
+			       "max_render_bytes = 67108864\n"
 			       "max_url_bytes = 8192\n"
 			       "max_header_bytes = 32768\n"
 			       "conn_timeout_s = 30\n"
