@@ -12,6 +12,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 1
 export EMPACT_BIN="$root/$build/empact"
 export CMOCKA_MESSAGE_OUTPUT=TAP
+# A library's one-time allocations are not empact's leaks (tests/lsan.supp says which).
+export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/empact-tests.XXXXXX")
 export TMPDIR="$tmp"
 trap 'rm -rf "$tmp"' EXIT

@@ -311,8 +311,9 @@ static const char *full_number(bld *b, json_t *doc)
 	const char *nu = str(b, doc, "number"), *sx = str(b, doc, "suffix");
 	if (!nu)
 		return "";
+	/* Always a copy: the document outlives its source. */
 	if (!sx || !*sx)
-		return nu;
+		return APRINTF(b, "%s", nu);
 	return APRINTF(b, "%s %s", nu, sx);
 }
 

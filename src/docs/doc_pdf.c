@@ -37,12 +37,12 @@
 #define FOOT_LINE2_Y 784.0
 #define BANNER_TOP_Y 36.0
 #define BANNER_BOTTOM_Y 804.0
-#define RIGHT_X (MARGIN_X + BODY_W / 2) /* the date line and number block */
+#define RIGHT_X (MARGIN_X + BODY_W / 2)       /* the date line and number block */
 #define FOOT_MID_X (MARGIN_X + BODY_W * 0.62) /* initials over directorate, as the Council does */
 #define META_LABEL_W 100.0
 #define META_VALUE_X (MARGIN_X + 110.0)
 #define ITEM_TEXT_X (MARGIN_X + 28.0)
-#define NOTE_SEP 10.0 /* the short rule above a page's footnotes */
+#define NOTE_SEP 14.0 /* the room for the short rule above a page's footnotes */
 #define NOTE_HANG 12.0
 #define CELL_PAD 3.0
 #define CELL_MIN_W 14.0
@@ -58,17 +58,13 @@
 enum { F_BODY, F_NUMBER, F_TABLE, F_NOTE, F_FOOT, F_BANNER, F_COUNT };
 
 static const char *const FONTS[F_COUNT] = {
-	[F_BODY] = FAMILY " 12",
-	[F_NUMBER] = FAMILY " Bold 14",
-	[F_TABLE] = FAMILY " 10",
-	[F_NOTE] = FAMILY " 10",
-	[F_FOOT] = FAMILY " 9",
-	[F_BANNER] = FAMILY " Bold 11",
+        [F_BODY] = FAMILY " 12", [F_NUMBER] = FAMILY " Bold 14", [F_TABLE] = FAMILY " 10",
+        [F_NOTE] = FAMILY " 10", [F_FOOT] = FAMILY " 9",         [F_BANNER] = FAMILY " Bold 11",
 };
 
 /* How high a reference mark rises above the baseline, per font (points). */
 static const double RISE[F_COUNT] = {
-	[F_BODY] = 4.5, [F_NUMBER] = 5.0, [F_TABLE] = 3.5, [F_NOTE] = 3.5, [F_FOOT] = 3.0, [F_BANNER] = 4.0,
+        [F_BODY] = 4.5, [F_NUMBER] = 5.0, [F_TABLE] = 3.5, [F_NOTE] = 3.5, [F_FOOT] = 3.0, [F_BANNER] = 4.0,
 };
 
 static const char LIMIT_MSG[] = "the document is larger than the render limit";
@@ -170,7 +166,7 @@ static ep_status put_clean(ep_buf *b, const char *s, size_t n)
 		for (size_t j = i; j < i + ok && st == EP_OK; j++) {
 			unsigned char c = (unsigned char)s[j];
 			bool c1 = c == 0xc2 && j + 1 < i + ok && (unsigned char)s[j + 1] >= 0x80 &&
-				(unsigned char)s[j + 1] <= 0x9f;
+			          (unsigned char)s[j + 1] <= 0x9f;
 			if ((c < 0x20 && c != '\n') || c == 0x7f || c1) {
 				st = ep_buf_append(b, s + from, j - from);
 				if (st == EP_OK)
@@ -440,8 +436,8 @@ static void draw_notes(pdf *r)
 	if (top < r->y)
 		top = r->y;
 	cairo_set_line_width(cr, 0.5);
-	cairo_move_to(cr, MARGIN_X, top + NOTE_SEP / 2);
-	cairo_line_to(cr, MARGIN_X + BODY_W / 3, top + NOTE_SEP / 2);
+	cairo_move_to(cr, MARGIN_X, top + NOTE_SEP - 4);
+	cairo_line_to(cr, MARGIN_X + BODY_W / 3, top + NOTE_SEP - 4);
 	cairo_stroke(cr);
 	double y = top + NOTE_SEP;
 	bool any = false, full = false;
@@ -606,8 +602,8 @@ static void flow(pdf *r, PangoLayout *l, double x, tb *t, PangoLayout *side, dou
 }
 
 /* A block of text in the flow; nothing for an empty one. */
-static void block(pdf *r, tb *t, int font, double x, double w, PangoAlignment align, bool justify,
-	PangoLayout *side, double side_x)
+static void block(pdf *r, tb *t, int font, double x, double w, PangoAlignment align, bool justify, PangoLayout *side,
+                  double side_x)
 {
 	if (r->st != EP_OK || t->text.len == 0)
 		return;
@@ -622,8 +618,8 @@ static PangoAlignment align_of(unsigned style, PangoAlignment dflt)
 }
 
 /* A node whose text is the block: a date line, a title, a marker. */
-static void text_block(pdf *r, const ep_dnode *n, int font, unsigned style, double x, double w,
-	PangoAlignment align, bool justify)
+static void text_block(pdf *r, const ep_dnode *n, int font, unsigned style, double x, double w, PangoAlignment align,
+                       bool justify)
 {
 	tb t;
 	tb_init(&t, font);
@@ -673,14 +669,14 @@ static void meta(pdf *r, const ep_dnode *n, const ep_dnode *prev)
 	tb_add(r, &t, n->text, n->style, n->notes, n->nnotes);
 	if (t.text.len == 0 && label)
 		put(r, &t, " ", 1); /* a label without a value still gets its line */
-	block(r, &t, F_BODY, META_VALUE_X, PAGE_W - MARGIN_X - META_VALUE_X, PANGO_ALIGN_LEFT, false, label,
-		MARGIN_X);
+	block(r, &t, F_BODY, META_VALUE_X, PAGE_W - MARGIN_X - META_VALUE_X, PANGO_ALIGN_LEFT, false, label, MARGIN_X);
 	tb_free(&t);
 	if (label)
 		g_object_unref(label);
 	r->y += 6;
 	if (!n->next || n->next->kind != EP_D_META) {
-		hrule(r, MARGIN_X, PAGE_W - MARGIN_X, r->y);
+		if (fits(r, 0, 0)) /* not into the footnotes or the footer */
+			hrule(r, MARGIN_X, PAGE_W - MARGIN_X, r->y);
 		r->y += 14;
 	}
 }
@@ -712,7 +708,7 @@ static void add_outline(pdf *r, const ep_dnode *n, int level)
 				name.data[i] = ' ';
 		snprintf(link, sizeof link, "page=%d pos=[%.2f %.2f]", r->first_page, MARGIN_X, r->first_y);
 		int id = cairo_pdf_surface_add_outline(r->surface, r->outline[level - 1], ep_buf_str(&name), link,
-			level == 1 ? CAIRO_PDF_OUTLINE_FLAG_OPEN : 0);
+		                                       level == 1 ? CAIRO_PDF_OUTLINE_FLAG_OPEN : 0);
 		for (int i = level; i < 4; i++)
 			r->outline[i] = id;
 	}
@@ -799,7 +795,7 @@ static void list(pdf *r, const ep_dnode *n)
 		if (!c->next) /* the list's own notes end its last item */
 			tb_add(r, &t, "", 0, n->notes, n->nnotes);
 		block(r, &t, F_BODY, ITEM_TEXT_X, PAGE_W - MARGIN_X - ITEM_TEXT_X, align_of(c->style, PANGO_ALIGN_LEFT),
-			true, dash, MARGIN_X + 6);
+		      true, dash, MARGIN_X + 6);
 		tb_free(&t);
 		r->y += 4;
 	}
@@ -830,7 +826,9 @@ typedef struct table {
 	const ep_dnode *node;
 	size_t ncols;
 	double *w;
-	trow *head; /* the header rows, repeated on each page */
+	const ep_dnode *last; /* the last row drawn: the table's own notes end it */
+	size_t nlead;         /* how many leading rows are header rows (the node's level) */
+	trow *head;           /* the header rows drawn, repeated on each page */
 	size_t nhead;
 	double head_h;
 	bool repeat;
@@ -840,7 +838,20 @@ typedef struct table {
 static bool withheld_row(const ep_dnode *row)
 {
 	return row->kind == EP_D_MARKER ||
-		(row->kind == EP_D_ROW && row->first && row->first == row->last && row->first->kind == EP_D_MARKER);
+	       (row->kind == EP_D_ROW && row->first && row->first == row->last && row->first->kind == EP_D_MARKER);
+}
+
+/* A row without cells or notes: nothing to draw. */
+static bool empty_row(const ep_dnode *row)
+{
+	return row->kind == EP_D_ROW && !row->first && row->nnotes == 0;
+}
+
+static const ep_dnode *next_row(const ep_dnode *row)
+{
+	while (row && empty_row(row))
+		row = row->next;
+	return row;
 }
 
 static size_t count_cells(const ep_dnode *row)
@@ -866,8 +877,9 @@ static void cell_text(pdf *r, tb *t, const ep_dnode *c, bool head)
  * share the rest in proportion to their wants, each at least its longest word. When the words
  * cannot all fit that way, every column gets its longest word and the rest is shared by what
  * each still wants. What no column wants goes to all in proportion, so the table spans the
- * page. */
-static void share_width(double *w, double *lo, double *want, size_t nc)
+ * page. False when even the longest words do not fit (the widths are then in proportion to
+ * them). */
+static bool share_width(double *w, double *lo, double *want, size_t nc)
 {
 	enum { OPEN = -1, PINNED = -2 }; /* w[j] while the shares are worked out */
 	double sum_lo = 0, sum = 0;
@@ -880,7 +892,7 @@ static void share_width(double *w, double *lo, double *want, size_t nc)
 	if (sum_lo >= BODY_W) {
 		for (size_t j = 0; j < nc; j++)
 			w[j] = BODY_W * lo[j] / sum_lo;
-		return;
+		return false;
 	}
 	double rest = BODY_W, lo_open = sum_lo;
 	size_t open = nc;
@@ -901,7 +913,7 @@ static void share_width(double *w, double *lo, double *want, size_t nc)
 			extra += want[j] - lo[j];
 		for (size_t j = 0; j < nc; j++)
 			w[j] = lo[j] + (extra > 0 ? left * (want[j] - lo[j]) / extra : left / (double)nc);
-		return;
+		return true;
 	}
 	/* A wide column whose share would be under its longest word gets that word; the others
 	 * share what is left, until every share holds. */
@@ -931,15 +943,16 @@ static void share_width(double *w, double *lo, double *want, size_t nc)
 	}
 	for (size_t j = 0; j < nc && sum < BODY_W; j++)
 		w[j] += (BODY_W - sum) * w[j] / sum;
+	return true;
 }
 
 /* Column widths from what the cells of the first rows need (see share_width). */
 static bool column_widths(pdf *r, table *t)
 {
 	size_t nc = t->ncols;
-	double *lo = calloc(nc, sizeof *lo), *want = calloc(nc, sizeof *want);
+	double *lo = calloc(nc, sizeof *lo), *lo_body = calloc(nc, sizeof *lo_body), *want = calloc(nc, sizeof *want);
 	t->w = calloc(nc, sizeof *t->w);
-	bool ok = lo && want && t->w;
+	bool ok = lo && lo_body && want && t->w;
 	PangoLayout *m = ok ? pango_layout_new(r->ctx) : NULL;
 	if (m) {
 		pango_layout_set_font_description(m, r->font[F_TABLE]);
@@ -947,14 +960,14 @@ static bool column_widths(pdf *r, table *t)
 	}
 	size_t i = 0;
 	for (const ep_dnode *row = t->node->first; ok && row && i < MEASURE_ROWS && r->st == EP_OK;
-		row = row->next, i++) {
+	     row = row->next, i++) {
 		if (withheld_row(row) || row->kind != EP_D_ROW)
 			continue;
 		size_t j = 0;
 		for (const ep_dnode *c = row->first; c && j < nc; c = c->next, j++) {
 			tb ct;
 			tb_init(&ct, F_TABLE);
-			cell_text(r, &ct, c, i < t->nhead);
+			cell_text(r, &ct, c, i < t->nlead);
 			pango_layout_set_text(m, ep_buf_str(&ct.text), (int)ct.text.len);
 			pango_layout_set_attributes(m, ct.attrs);
 			pango_layout_set_width(m, -1);
@@ -967,17 +980,22 @@ static bool column_widths(pdf *r, table *t)
 			 * heading over a column of numbers wraps. */
 			if (word > lo[j])
 				lo[j] = word;
-			if (i >= t->nhead && nat > want[j])
+			if (i >= t->nlead && word > lo_body[j])
+				lo_body[j] = word;
+			if (i >= t->nlead && nat > want[j])
 				want[j] = nat;
 		}
 	}
 	if (m)
 		g_object_unref(m);
-	if (ok)
-		share_width(t->w, lo, want, nc);
-	else
+	/* Too many columns for their headings' words: the headings break inside words, the cells
+	 * do not. */
+	if (ok && !share_width(t->w, lo, want, nc))
+		share_width(t->w, lo_body, want, nc);
+	if (!ok)
 		fail(r, EP_E_INTERNAL, "out of memory");
 	free(lo);
+	free(lo_body);
 	free(want);
 	return ok;
 }
@@ -1023,7 +1041,7 @@ static void make_row(pdf *r, table *t, const ep_dnode *row, bool head, trow *out
 		if (j + 1 == out->n) {
 			if (row != t->node && row->kind == EP_D_ROW)
 				tb_add(r, &cell->t, "", 0, row->notes, row->nnotes);
-			if (!row->next)
+			if (row == t->last)
 				tb_add(r, &cell->t, "", 0, t->node->notes, t->node->nnotes);
 		}
 		if (r->st == EP_OK && cell->t.text.len > 0) {
@@ -1095,7 +1113,8 @@ static double cell_lines(pdf *r, tcell *c, double y, double max_h, bool force, b
 			break;
 		if (draw) {
 			PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
-			cairo_move_to(r->cr, c->x + CELL_PAD + pu(lr.x), y + pu(pango_layout_iter_get_baseline(it)) - y0);
+			cairo_move_to(r->cr, c->x + CELL_PAD + pu(lr.x),
+			              y + pu(pango_layout_iter_get_baseline(it)) - y0);
 			pango_cairo_show_layout_line(r->cr, line);
 			queue_refs(r, &c->t, (size_t)line->start_index, (size_t)line->length);
 		}
@@ -1176,34 +1195,39 @@ static void render_table(pdf *r, const ep_dnode *n)
 	size_t nrows = 0;
 	for (const ep_dnode *row = n->first; row; row = row->next) {
 		nrows++;
+		if (!empty_row(row))
+			t.last = row;
 		if (!withheld_row(row)) {
 			size_t c = count_cells(row);
 			t.ncols = c > t.ncols ? c : t.ncols;
 		}
 	}
-	if (nrows == 0) {
+	if (!t.last) {
 		notes_block(r, n);
 		return;
 	}
 	if (t.ncols == 0)
 		t.ncols = 1;
-	t.nhead = n->level > 0 ? ((size_t)n->level < nrows ? (size_t)n->level : nrows) : 0;
+	t.nlead = n->level > 0 ? ((size_t)n->level < nrows ? (size_t)n->level : nrows) : 0;
+	trow body = {0};
+	const ep_dnode *row = n->first;
 	space(r, 4);
 	if (!column_widths(r, &t))
 		goto done;
-	if (t.nhead > 0 && !(t.head = calloc(t.nhead, sizeof *t.head))) {
+	if (t.nlead > 0 && !(t.head = calloc(t.nlead, sizeof *t.head))) {
 		fail(r, EP_E_INTERNAL, "out of memory");
 		goto done;
 	}
-	const ep_dnode *row = n->first;
-	for (size_t i = 0; i < t.nhead && r->st == EP_OK; i++, row = row->next) {
-		make_row(r, &t, row, true, &t.head[i]);
-		t.head_h += t.head[i].h;
+	for (size_t i = 0; i < t.nlead && r->st == EP_OK; i++, row = row->next) {
+		if (empty_row(row))
+			continue;
+		make_row(r, &t, row, true, &t.head[t.nhead]);
+		t.head_h += t.head[t.nhead++].h;
 	}
 	/* Header rows taller than a third of the page are printed once, not on every page. */
 	t.repeat = t.nhead > 0 && t.head_h <= (BODY_BOTTOM - BODY_TOP) / 3;
 	/* The header starts a page rather than end one: it goes with the start of the first row. */
-	trow body = {0};
+	row = next_row(row);
 	if (row && r->st == EP_OK) {
 		make_row(r, &t, row, false, &body);
 		double first = body.h < 120 ? body.h : 120;
@@ -1218,14 +1242,14 @@ static void render_table(pdf *r, const ep_dnode *n)
 	while (row && r->st == EP_OK) {
 		table_row(r, &t, &body);
 		free_row(&body);
-		row = row->next;
+		row = next_row(row->next);
 		if (row)
 			make_row(r, &t, row, false, &body);
 	}
-	free_row(&body);
 	r->y += 10;
 done:
-	for (size_t i = 0; t.head && i < t.nhead; i++)
+	free_row(&body);
+	for (size_t i = 0; i < t.nhead; i++)
 		free_row(&t.head[i]);
 	free(t.head);
 	free(t.w);
@@ -1268,6 +1292,7 @@ static void render_block(pdf *r, const ep_dnode *n, const ep_dnode *prev)
 		notes_block(r, n);
 		break;
 	case EP_D_DATELINE:
+		space(r, 8); /* after the old template's heading */
 		text_block(r, n, F_BODY, 0, RIGHT_X, PAGE_W - MARGIN_X - RIGHT_X, PANGO_ALIGN_LEFT, false);
 		r->y += 14;
 		break;
@@ -1286,7 +1311,8 @@ static void render_block(pdf *r, const ep_dnode *n, const ep_dnode *prev)
 			/* The codes' own notes end the last code. */
 			tb t;
 			tb_init(&t, F_BODY);
-			tb_add(r, &t, c->text, c->style | (c->kind == EP_D_MARKER ? EP_DS_BOLD : 0), c->notes, c->nnotes);
+			tb_add(r, &t, c->text, c->style | (c->kind == EP_D_MARKER ? EP_DS_BOLD : 0), c->notes,
+			       c->nnotes);
 			if (!c->next)
 				tb_add(r, &t, "", 0, n->notes, n->nnotes);
 			block(r, &t, F_BODY, MARGIN_X, BODY_W / 2, PANGO_ALIGN_LEFT, false, NULL, 0);
@@ -1360,7 +1386,11 @@ static void set_metadata(pdf *r)
 
 static void setup_text(pdf *r)
 {
-	/* A font map of our own, freed with the render: nothing of one render outlives it. */
+	/* A font map of our own, freed with the render, so that nothing of one render outlives
+	 * it. pango's per-thread default map would keep its font caches between renders and take
+	 * about half the time (some 17 ms of CPU against 30 ms for a six-page document with a
+	 * 60-row table), but what it keeps cannot be told from a leak, and a leak is what the
+	 * sanitizer runs are for. */
 	r->fm = pango_cairo_font_map_new();
 	pango_cairo_font_map_set_resolution(PANGO_CAIRO_FONT_MAP(r->fm), 72.0);
 	r->ctx = pango_font_map_create_context(r->fm);
