@@ -2,7 +2,7 @@
 // and method of GET /api/v1/openapi.json has a row in ROWS, or the coverage test fails), every
 // demo account, an anonymous caller and a private partner's participant, and objects of the
 // caller's own action, own priority and other priorities at each classification, the exact
-// status the caller must get, and for lists, whether each object is listed.
+// status the caller must get, and for lists and roll-ups, whether each object is listed.
 //
 // The expected answers come from the MODEL below, written from /work/shared/domain.md ("Actors",
 // "Who may do what", "Security vocabulary") and NOT from the server's permission table: nothing
@@ -12,7 +12,7 @@
 // (see DISAGREEMENTS), so the suite stays green while the gap stays visible.
 //
 // Servers: one for every read, one for the resource writes (create, change, archive/delete) and
-// one for workflow transitions, action links and the caller's own account. Every write cell runs
+// one for workflow transitions, links (of actions, JADs and grants) and the caller's own account. Every write cell runs
 // on a fixture in the state the cell needs: fresh records for destructive writes, the workflow
 // state set before each transition, links restored after a successful removal.
 //
@@ -127,6 +127,14 @@ function sees(p, o) {
 			return member(p) && cleared(p, o) && (o.owner.res === 'actions' ? sees(p, o.owner) : ntkOap(p, o.owner));
 		case 'overlaps':
 			return member(p) && sees(p, o.a) && sees(p, o.b);
+		case 'progress-reports':
+			// A report is part of its action ("participants read their own action"), read at its own
+			// level: it starts at its action's and may be marked higher.
+			return member(p) && cleared(p, o) && sees(p, o.action);
+		case 'follow-ups':
+			// Raised by a report for the Driver; it has no classification of its own and is read with
+			// the action it follows up.
+			return member(p) && sees(p, o.action);
 		case 'documents':
 			// Public (unclassified, not LIMITE) documents are for everyone; a document carrying an
 			// OAP needs that OAP's need to know.
@@ -164,6 +172,9 @@ const WRITERS = {
 	'good-practices': { any: ['admin', 'est'], drivers: true, leaders: 'all' }, // the Driver records them; Action Leaders report them
 	overlaps: { any: ['admin', 'est'], drivers: true }, // design
 	documents: { any: ['admin', 'council_secretariat'] }, // the GSC "issues numbered Council documents"
+	// "an Action Leader edits ... progress reports of its own action"; asking for a report the round
+	// did not create is how it starts writing one (design: the EST's requests are the round's opening).
+	'progress-reports': { any: ['admin'], leaders: 'all' },
 };
 
 function mayWrite(p, kind, place, { op = 'create', fields = [], org = null } = {}) {
@@ -219,6 +230,43 @@ const ACTION_FROM = {
 };
 const mayMoveOap = (p, to, oap) => has(p, OAP_TO[to].any) || (OAP_TO[to].drivers && drives(p, oap.prio));
 const mayMoveAction = (p, to, a) => has(p, ['admin']) || drives(p, a.prio) || (ACTION_TO[to].leaders && worksOn(p, a, LEADERS));
+// Progress report workflow: "requested -> draft (Action Leader) -> submitted -> consolidated
+// (Driver) -> compiled (EST) -> discussed at NEC -> transmitted to COSI. A Driver can return a
+// report"; "Action Leaders report progress to the Driver". Who records the NEC's discussion and the
+// transmission is design: the EST, which compiles the reports "for the NEC meeting and COSI" (as
+// it records the NEC's agreement of an OAP), and for the transmission also the GSC, which carries
+// documents to COSI. The administrator moves every record.
+const REPORT_TO = {
+	submitted: { leaders: true },
+	returned: { drivers: true },
+	consolidated: { drivers: true },
+	compiled: { any: ['est'] },
+	discussed_at_nec: { any: ['est'] },
+	transmitted_to_cosi: { any: ['est', 'council_secretariat'] },
+};
+const REPORT_FROM = {
+	submitted: 'draft',
+	returned: 'submitted',
+	consolidated: 'submitted',
+	compiled: 'consolidated',
+	discussed_at_nec: 'compiled',
+	transmitted_to_cosi: 'discussed_at_nec',
+};
+const mayMoveReport = (p, to, r) => {
+	const t = REPORT_TO[to];
+	return has(p, ['admin', ...(t.any || [])]) || (t.drivers && drives(p, r.action.prio)) || (t.leaders && worksOn(p, r.action, LEADERS));
+};
+// "the EST ... opens and closes reporting rounds and compiles reports" (the administrator too).
+const mayMoveRound = (p) => has(p, ['admin', 'est']);
+// A follow-up is raised "for the Driver", who clears it up; the EST, which supports every OAP,
+// may record it too (design, as for the OAP workflow).
+const mayResolve = (p, f) => has(p, ['admin', 'est']) || drives(p, f.action.prio);
+// Sharing a practice: the Drivers, who record them, share those of their priority with the EST
+// (which may record what it received); the EST shares them with the NECs (design: it compiles
+// what the NEC meeting reads).
+const PRACTICE_TO = { shared_with_est: { any: ['admin', 'est'], drivers: true }, shared_with_necs: { any: ['admin', 'est'] } };
+const PRACTICE_FROM = { shared_with_est: 'reported', shared_with_necs: 'shared_with_est' };
+const mayShare = (p, to, x) => has(p, PRACTICE_TO[to].any) || (PRACTICE_TO[to].drivers && placeOf(x).prios.every((pr) => drives(p, pr)));
 
 /* Where a record sits in the plan: the priorities it belongs to and its action, if any. */
 function placeOf(o) {
@@ -235,6 +283,9 @@ function placeOf(o) {
 			return placeOf(o.owner);
 		case 'overlaps':
 			return { prios: [o.a.prio, o.b.prio] };
+		case 'progress-reports':
+		case 'follow-ups':
+			return placeOf(o.action);
 		default:
 			return { prios: [] };
 	}
@@ -565,23 +616,14 @@ async function buildWorld(ctx, kind) {
  * ============================================================================================== */
 
 const ROWS = new Map();
-// The routes of monitoring and reporting (issue 5) whose rows are still to be written. Their
-// permissions are exercised by tests/e2e/monitoring.test.mjs (wrong roles, the public, anonymous
-// callers, roll-ups covering only what the caller may read) until they have rows here; the
-// coverage test below fails for any other route without a row, and once one of these gets its row.
+// The routes of Council documents (issue 6) whose rows are still to be written. Their permissions
+// are exercised by tests/e2e/documents.test.mjs (clearance above the release level, the public,
+// anonymous callers, the second person of a declassification) until they have rows here.
 const ROWS_OWED = [
-	'GET /api/v1/progress-reports', 'POST /api/v1/progress-reports', 'GET /api/v1/progress-reports/{id}',
-	'PATCH /api/v1/progress-reports/{id}', 'POST /api/v1/progress-reports/{id}/transitions',
-	'GET /api/v1/follow-ups', 'GET /api/v1/follow-ups/{id}', 'POST /api/v1/follow-ups/{id}/transitions',
-	'GET /api/v1/reporting-rounds/{id}/progress-reports', 'GET /api/v1/actions/{id}/progress-reports',
-	'POST /api/v1/reporting-rounds/{id}/transitions', 'POST /api/v1/jads/{id}/transitions',
-	'POST /api/v1/grants/{id}/transitions', 'POST /api/v1/good-practices/{id}/transitions',
-	'POST /api/v1/overlaps/{id}/transitions', 'GET /api/v1/kpis/{id}/actuals', 'PUT /api/v1/kpis/{id}/actuals/{round_id}',
-	'PUT /api/v1/jads/{id}/links', 'PUT /api/v1/jads/{id}/results', 'PUT /api/v1/grants/{id}/links',
-	'GET /api/v1/actions/{id}/progress-sheet', 'GET /api/v1/oaps/{id}/monitoring-report',
-	'GET /api/v1/oaps/{id}/participation-matrix', 'GET /api/v1/reporting-rounds/{id}/overview',
-	'GET /api/v1/reporting-rounds/{id}/missing-reports', 'GET /api/v1/cycles/{id}/goal-achievement',
-	'GET /api/v1/cycles/{id}/funding', 'GET /api/v1/cycles/{id}/jad-results',
+	'GET /api/v1/documents/{id}/render', 'GET /api/v1/oaps/{id}/render', 'GET /api/v1/cycles/{id}/render',
+	'GET /api/v1/oaps/{id}/monitoring-report/render', 'GET /api/v1/reporting-rounds/{id}/overview/render',
+	'GET /api/v1/documents/{id}/declassification', 'POST /api/v1/documents/{id}/declassifications',
+	'PUT /api/v1/documents/{id}/redactions', 'POST /api/v1/documents/{id}/sign-off',
 ];
 function row(key, group, situations) {
 	assert.ok(!ROWS.has(key), `two rows for ${key}`);
@@ -654,6 +696,110 @@ row('GET /api/v1/users/{id}', 'read', () => [
 // The caller's own account: any signed-in caller, the public role included.
 plain('GET /api/v1/auth/session', (p) => (p.anon ? 401 : 200));
 plain('GET /api/v1/auth/tokens', (p) => (p.anon ? 401 : 200));
+
+/* ---- monitoring reads ---- */
+
+for (const [res, objs] of [['progress-reports', (W) => W.reports], ['follow-ups', (W) => W.followUps]]) {
+	row(`GET /api/v1/${res}`, 'read', (W) => listSituations(`/api/v1/${res}`, res, null, objs(W)));
+	row(`GET /api/v1/${res}/{id}`, 'read', (W) => [
+		...objs(W).map((o) => sit(o.label, () => ({ method: 'GET', path: o.path, target: o, want: (p) => (sees(p, o) ? 200 : 404) }))),
+		sit('a record that does not exist', () => ({ method: 'GET', path: `/api/v1/${res}/${MISSING}`, want: () => 404 })),
+	]);
+}
+nestedRead('GET /api/v1/reporting-rounds/{id}/progress-reports', (W) => [W.rH2, W.r2012, W.rOld], 'progress-reports', (W, rnd) =>
+	W.reports.filter((r) => r.round === rnd));
+nestedRead('GET /api/v1/actions/{id}/progress-reports', (W) => [W.A1, W.A2, W.A3, W.OU, W.OR, W.OL], 'progress-reports', (W, a) =>
+	W.reports.filter((r) => r.action === a));
+
+/*
+ * A roll-up of parent: its status (a hidden parent reads as absent; the public and anonymous callers
+ * may not read monitoring), and for each [what, pick, shown] whether the row pick(body) finds is in
+ * it. "Figures are always computed from what the caller may read" (docs/monitoring.md): a row
+ * describing a record is shown exactly to the callers who may read that record.
+ */
+function rollup(path, parent, label, rows = []) {
+	const ok = (p) => sees(p, parent) && mayRead(p, 'progress-reports');
+	return [sit(label, () => ({ method: 'GET', path, want: (p) => (!sees(p, parent) ? 404 : ok(p) ? 200 : deny(p)) })), ...rows.map((r) => showsSit(path, label, ok, r))];
+}
+const showsSit = (path, label, ok, [what, pick, shown]) =>
+	sit(`${label}: shows ${what}`, () => ({ method: 'GET', path, pick, want: (p) => (ok(p) && shown(p) ? 'listed' : 'absent') }), ['membership']);
+const inTable = (table, key, id) => (b) => (b[table] || []).some((x) => x[key] === id);
+const missingRollup = (path) => sit('a record that does not exist', () => ({ method: 'GET', path, want: () => 404 }));
+const reportOf = (W, a, rnd) => W.reports.find((r) => r.action === a && r.round === rnd);
+row('GET /api/v1/kpis/{id}/actuals', 'read', (W) => [
+	...Object.values(W.kpis).map((k) => sit(k.label, () => ({ method: 'GET', path: `${k.path}/actuals`, want: (p) => (sees(p, k) ? 200 : 404) }))),
+	// an action KPI's actual comes from a report, and is read with it
+	showsSit(`${W.kpis.A1.path}/actuals`, W.kpis.A1.label, (p) => sees(p, W.kpis.A1), [
+		`its actual in ${W.rOld.label}, from the ${W.rA1old.label}`,
+		inTable('items', 'round_id', W.rOld.id),
+		(p) => sees(p, W.rA1old),
+	]),
+	showsSit(`${W.kpis.OAP1.path}/actuals`, W.kpis.OAP1.label, (p) => sees(p, W.kpis.OAP1), [`its actual in ${W.rH2.label}`, inTable('items', 'round_id', W.rH2.id), () => true]),
+	sit('a KPI that does not exist', () => ({ method: 'GET', path: `/api/v1/kpis/${MISSING}/actuals`, want: () => 404 })),
+]);
+row('GET /api/v1/actions/{id}/progress-sheet', 'read', (W) => [
+	...rollup(`/api/v1/actions/${W.A1.id}/progress-sheet`, W.A1, W.A1.label, [
+		[W.rA1.label, inTable('rounds', 'report_id', W.rA1.id), (p) => sees(p, W.rA1)],
+		[W.rA1old.label, inTable('rounds', 'report_id', W.rA1old.id), (p) => sees(p, W.rA1old)],
+		[`the actual of ${W.kpis.A1.label} in ${W.rOld.label}`, (b) => (b.kpis || []).some((k) => k.kpi_id === W.kpis.A1.id && k[W.rOld.name] != null),
+			(p) => sees(p, W.rA1old)],
+	]),
+	...[W.A4, W.A2, W.A3, W.OU, W.OR, W.OL].flatMap((a) => rollup(`/api/v1/actions/${a.id}/progress-sheet`, a, a.label)),
+	missingRollup(`/api/v1/actions/${MISSING}/progress-sheet`),
+]);
+row('GET /api/v1/oaps/{id}/monitoring-report', 'read', (W) => [
+	...[[W.OAP1, W.rH2, [W.A1, W.A4, W.A2, W.A3]], [W.oOtherR, W.r2012, [W.OU, W.OR, W.OL]], [W.oOwnU, W.rH2, []]].flatMap(([o, rnd, acts]) =>
+		rollup(`/api/v1/oaps/${o.id}/monitoring-report?round_id=${rnd.id}`, o, `${o.label}, ${rnd.label}`,
+			acts.map((a) => [`the report of ${a.label}`, inTable('actions', 'action_id', a.id), (p) => sees(p, reportOf(W, a, rnd))])),
+	),
+	missingRollup(`/api/v1/oaps/${MISSING}/monitoring-report?round_id=${W.rH2.id}`),
+]);
+row('GET /api/v1/oaps/{id}/participation-matrix', 'read', (W) => [
+	...[[W.OAP1, [W.A1, W.A4, W.A2, W.A3]], [W.oOtherR, [W.OU, W.OR, W.OL]]].flatMap(([o, acts]) =>
+		rollup(`/api/v1/oaps/${o.id}/participation-matrix`, o, o.label, acts.map((a) => [a.label, inTable('actions', 'id', a.id), (p) => sees(p, a)])),
+	),
+	missingRollup(`/api/v1/oaps/${MISSING}/participation-matrix`),
+]);
+// The overview's row of an OAP names the OAP and counts its reports.
+row('GET /api/v1/reporting-rounds/{id}/overview', 'read', (W) => [
+	...[[W.rH2, W.OAP1], [W.r2012, W.oOtherR], [W.rnd, null]].flatMap(([rnd, o]) =>
+		rollup(`/api/v1/reporting-rounds/${rnd.id}/overview`, rnd, rnd.label, o ? [[
+			`the row of ${o.label}`,
+			inTable('oaps', 'oap_id', o.id),
+			(p) => sees(p, o) && W.reports.some((r) => r.round === rnd && r.action.oapId === o.id && sees(p, r)),
+		]] : []),
+	),
+	missingRollup(`/api/v1/reporting-rounds/${MISSING}/overview`),
+]);
+row('GET /api/v1/reporting-rounds/{id}/missing-reports', 'read', (W) => [
+	...[W.rH2, W.r2012].flatMap((rnd) =>
+		rollup(`/api/v1/reporting-rounds/${rnd.id}/missing-reports`, rnd, rnd.label,
+			W.reports.filter((r) => r.round === rnd).map((r) => [r.label, inTable('reports', 'report_id', r.id), (p) => sees(p, r)])),
+	),
+	missingRollup(`/api/v1/reporting-rounds/${MISSING}/missing-reports`),
+]);
+row('GET /api/v1/cycles/{id}/goal-achievement', 'read', (W) => [
+	...[[W.c2018, W.rH2, [W.kpis.gOwn]], [W.c2011, W.r2012, [W.kpis.gOther, W.kpis.sg1]]].flatMap(([c, rnd, kpis]) =>
+		rollup(`/api/v1/cycles/${c.id}/goal-achievement?round_id=${rnd.id}`, c, `${c.label}, ${rnd.label}`,
+			kpis.map((k) => [k.label, inTable('goals', 'kpi_id', k.id), (p) => sees(p, k)])),
+	),
+	missingRollup(`/api/v1/cycles/${MISSING}/goal-achievement?round_id=${W.rH2.id}`),
+]);
+row('GET /api/v1/cycles/{id}/funding', 'read', (W) => [
+	...[[W.c2018, [W.A1, W.A4, W.A2, W.A3, W.XU], [W.grants[1]]], [W.c2011, [W.OU, W.OR, W.OL], [W.grants[2]]]].flatMap(([c, acts, grants]) =>
+		rollup(`/api/v1/cycles/${c.id}/funding`, c, c.label, [
+			...acts.map((a) => [a.label, inTable('actions', 'action_id', a.id), (p) => sees(p, a)]),
+			...grants.map((g) => [g.label, inTable('grants', 'grant_id', g.id), (p) => sees(p, g)]),
+		]),
+	),
+	missingRollup(`/api/v1/cycles/${MISSING}/funding`),
+]);
+row('GET /api/v1/cycles/{id}/jad-results', 'read', (W) => [
+	...rollup(`/api/v1/cycles/${W.c2018.id}/jad-results`, W.c2018, W.c2018.label,
+		W.jads.map((j) => [`the results of ${j.label}`, inTable('results', 'jad_id', j.id), (p) => sees(p, j)])),
+	...rollup(`/api/v1/cycles/${W.c2011.id}/jad-results`, W.c2011, W.c2011.label),
+	missingRollup(`/api/v1/cycles/${MISSING}/jad-results`),
+]);
 
 /* ---- resource writes (server "write") ---- */
 
@@ -1103,6 +1249,68 @@ row('DELETE /api/v1/documents/{id}', 'write', (W) =>
 	),
 );
 
+/* ---- monitoring writes (server "write"; these rows run last on it) ---- */
+
+// Saving a report: the Action Leaders of its action, while it is a draft ("a submitted report is
+// changed only after the Driver returns it") in an open round (a closed round is locked).
+row('PATCH /api/v1/progress-reports/{id}', 'write', (W) =>
+	[
+		[W.rA1, 'draft', 0, ['own', 'own-action']],
+		[W.rA1, 'submitted', 409, ['own', 'own-action']],
+		[W.rA4, 'draft', 0, ['own']],
+		[W.rA2, 'draft', 0, ['own']],
+		[W.rA3, 'draft', 0, ['own']],
+		[W.rOU, 'draft', 0, ['other']],
+		[W.rA1old, null, 409, ['own', 'own-action', 'closed']],
+	].map(([r, state, conflict, tags]) =>
+		sit(`${r.label}${state ? ` (${state})` : ''}`, async (ctx) => {
+			if (state) await setState(ctx, r, 'progress_reports', state);
+			return { ...(await updateCell(ctx, r, { narrative: `Progress ${next('narrative')}` }, { conflict })), after: async () => ctx.state.set(`${r.res}:${r.id}`, 'draft') };
+		}, tags),
+	),
+);
+// Asking for a report the round did not create: the action must owe one, so OAP 1 is put in
+// implementation and its actions planned here (the rows before these need them as they were).
+row('POST /api/v1/progress-reports', 'write', (W) =>
+	[[W.A1, ['own', 'own-action']], [W.A4, ['own']], [W.A2, ['own']], [W.A3, ['own']]].map(([a, tags]) =>
+		sit(`a report of ${a.label} in ${W.rAsk.label}`, async (ctx) => {
+			await slot(ctx, 'reports-owed', async () => {
+				await dbWrite(ctx, `UPDATE oaps SET status = 'in_implementation' WHERE id = ${W.OAP1.id}`);
+				await dbWrite(ctx, `UPDATE actions SET status = 'planned', archived = 0 WHERE id IN (${[W.A1, W.A2, W.A3, W.A4].map((x) => x.id)})`);
+				return true;
+			});
+			return createCell(ctx, {
+				path: '/api/v1/progress-reports',
+				body: { round_id: W.rAsk.id, action_id: a.id },
+				res: 'progress-reports',
+				place: placeOf(a),
+				refs: [{ key: 'round_id', obj: W.rAsk }, { key: 'action_id', obj: a }],
+				after: async (res) => dbWrite(ctx, `DELETE FROM report_events WHERE report_id = ${res.body.id}; DELETE FROM progress_reports WHERE id = ${res.body.id}`),
+			});
+		}, tags),
+	),
+);
+// The actual of an OAP or goal KPI in a round, recorded by those who set its target; an action KPI
+// gets its actuals from the action's reports (409: not recorded by hand).
+row('PUT /api/v1/kpis/{id}/actuals/{round_id}', 'write', (W) =>
+	[
+		[W.kpis.OAP1, W.rH2, 0, ['own', 'oap']],
+		[W.kpis.gOwn, W.rH2, 0, ['own', 'goal']],
+		[W.kpis.oOtherR, W.r2012, 0, ['other', 'oap']],
+		[W.kpis.gOther, W.r2012, 0, ['other', 'goal']],
+		[W.kpis.sg1, W.r2012, 0, ['shared']],
+		[W.kpis.A1, W.rH2, 409, ['own', 'own-action']],
+	].map(([k, rnd, conflict, tags]) =>
+		sit(`${k.label} in ${rnd.label}`, () => ({
+			method: 'PUT',
+			path: `${k.path}/actuals/${rnd.id}`,
+			body: { value: next('actual'), note: 'Matrix actual' },
+			target: k,
+			want: (p) => writeAnswer(p, { target: k, may: (q) => mayWrite(q, 'kpis', placeOf(k)), conflict, success: 200 }),
+		}), tags),
+	),
+);
+
 /* ---- workflow transitions and action links (server "flow") ---- */
 
 row('POST /api/v1/oaps/{id}/transitions', 'flow', (W) =>
@@ -1288,6 +1496,110 @@ row('DELETE /api/v1/actions/{id}/cross-references/{action_id}', 'flow', (W) =>
 	),
 );
 
+/* ---- monitoring workflows, links and results (server "flow") ---- */
+
+/* A move of o from `from` (set first, with `reset` of the columns the move sets) to `to`. */
+function moveSit(label, o, table, [from, to, extra = {}, reset = ''], may, tags = []) {
+	return sit(label, async (ctx) => {
+		await setState(ctx, o, table, from, reset);
+		return {
+			method: 'POST',
+			path: `${o.path}/transitions`,
+			body: { to, ...extra },
+			ifMatch: await version(ctx, o.path),
+			target: o,
+			want: (p) => writeAnswer(p, { target: o, may, success: 200 }),
+			after: async () => ctx.state.set(`${o.res}:${o.id}`, to),
+		};
+	}, [...tags, to]);
+}
+const placeTags = (W, a) => (a === W.A1 ? ['own', 'own-action'] : a.prio === 9 ? ['own'] : ['other']);
+
+row('POST /api/v1/reporting-rounds/{id}/transitions', 'flow', (W) =>
+	[['planned', 'open'], ['open', 'compiled'], ['compiled', 'closed'], ['closed', 'open', { reason: 'Matrix: a report arrived late' }]].map((m) =>
+		moveSit(`${W.rFlow.label}: ${m[0]} -> ${m[1]}`, W.rFlow, 'reporting_rounds', m, mayMoveRound),
+	),
+);
+row('POST /api/v1/progress-reports/{id}/transitions', 'flow', (W) =>
+	[W.rA1, W.rA2, W.rA3, W.rOU].flatMap((r) =>
+		Object.keys(REPORT_TO).map((to) =>
+			moveSit(`${r.label}: ${REPORT_FROM[to]} -> ${to}`, r, 'progress_reports', [
+				REPORT_FROM[to],
+				to,
+				to === 'returned' ? { comment: 'Matrix: give the arrests by Member State' } : {},
+				", narrative = 'Matrix report', action_status = 'ongoing'",
+			], (p) => mayMoveReport(p, to, r), placeTags(W, r.action)),
+		),
+	),
+);
+row('POST /api/v1/follow-ups/{id}/transitions', 'flow', (W) =>
+	W.followUps.map((f) =>
+		moveSit(`${f.label}: open -> resolved`, f, 'follow_ups', ['open', 'resolved', { resolution: 'Matrix: the NEC asked again' }, ', resolution = NULL, resolved_at = NULL'],
+			(p) => mayResolve(p, f), placeTags(W, f.action)),
+	),
+);
+
+// Links and results are set whole: each cell sends the links the record has (the model's
+// visibility of it stays true), or new results of a conducted JAD.
+async function putCell(ctx, o, table, state, suffix, body, refs = []) {
+	await setState(ctx, o, table, state);
+	return {
+		method: 'PUT',
+		path: `${o.path}/${suffix}`,
+		body,
+		ifMatch: await version(ctx, o.path),
+		target: o,
+		want: (p) => writeAnswer(p, { target: o, refs, may: (q) => mayWrite(q, o.res), success: 200 }),
+	};
+}
+row('PUT /api/v1/jads/{id}/links', 'flow', (W) =>
+	W.jads.map((j) =>
+		sit(`${j.label}: its links`, (ctx) => putCell(ctx, j, 'jads', 'planned', 'links', { participants: [], actions: j.actions.map((a) => a.id), priorities: j.priorities }, j.actions)),
+	),
+);
+row('PUT /api/v1/jads/{id}/results', 'flow', (W) =>
+	W.jads.map((j) =>
+		sit(`${j.label} (conducted): its results`, (ctx) => putCell(ctx, j, 'jads', 'conducted', 'results', { results: [{ metric: 'arrests', value: next('arrests'), unit: 'persons' }] })),
+	),
+);
+row('POST /api/v1/jads/{id}/transitions', 'flow', (W) =>
+	W.jads.flatMap((j) =>
+		[['planned', 'conducted'], ['conducted', 'results_reported'], ['planned', 'cancelled']].map((m) =>
+			moveSit(`${j.label}: ${m[0]} -> ${m[1]}`, j, 'jads', m, (p) => mayWrite(p, 'jads')),
+		),
+	),
+);
+row('PUT /api/v1/grants/{id}/links', 'flow', (W) =>
+	W.grants.map((g) => sit(`${g.label}: its links`, (ctx) => putCell(ctx, g, 'grants', 'applied', 'links', { beneficiaries: [], actions: g.actions.map((a) => a.id) }, g.actions))),
+);
+row('POST /api/v1/grants/{id}/transitions', 'flow', (W) =>
+	W.grants.flatMap((g) =>
+		[['applied', 'awarded'], ['applied', 'rejected'], ['awarded', 'in_progress'], ['in_progress', 'closed']].map((m) =>
+			moveSit(`${g.label}: ${m[0]} -> ${m[1]}`, g, 'grants', m, (p) => mayWrite(p, 'grants')),
+		),
+	),
+);
+row('POST /api/v1/good-practices/{id}/transitions', 'flow', (W) =>
+	W.practices.flatMap((x, i) =>
+		Object.keys(PRACTICE_TO).map((to) =>
+			moveSit(`${x.label}: ${PRACTICE_FROM[to]} -> ${to}`, x, 'good_practices', [
+				PRACTICE_FROM[to],
+				to,
+				{},
+				to === 'shared_with_est' ? ', shared_with_est_on = NULL, shared_with_necs_on = NULL' : ", shared_with_est_on = '2026-01-05', shared_with_necs_on = NULL",
+			], (p) => mayShare(p, to, x), practiceVariants(W)[i][2]),
+		),
+	),
+);
+row('POST /api/v1/overlaps/{id}/transitions', 'flow', (W) =>
+	W.overlaps.flatMap((o) =>
+		['decided', 'dismissed'].map((to) =>
+			moveSit(`${o.label}: open -> ${to}`, o, 'overlaps', ['open', to, { decision: 'Matrix: one action leads, the other supports' }, ', decision = NULL'],
+				(p) => mayWrite(p, 'overlaps', placeOf(o))),
+		),
+	),
+);
+
 /* ---- the caller's own account (server "flow", last) ---- */
 
 const PASSWORDS = {};
@@ -1362,6 +1674,13 @@ let TODO_CELLS = 0;
 const normalise = (body) => JSON.parse(JSON.stringify(body).replace(/\d+/g, 'N'));
 
 async function observe(ctx, who, cell) {
+	if (cell.pick) {
+		// A roll-up: one request per caller and path, and whether what pick() looks for is in it.
+		const key = `pick ${who} ${cell.path}`;
+		if (!ctx.lists.has(key)) ctx.lists.set(key, await call(ctx, who, 'GET', cell.path));
+		const r = ctx.lists.get(key);
+		return { res: null, value: r.status === 200 && cell.pick(r.body) ? 'listed' : 'absent' };
+	}
 	if (!cell.list) {
 		const res = await call(ctx, who, cell.method, cell.path, cell.body, cell.ifMatch);
 		return { res, value: res.status };
@@ -1522,6 +1841,7 @@ for (const [group, title] of [['read', 'reads'], ['write', 'resource writes'], [
 			ctx = await newContext(group);
 			if (group === 'write') await writeFixtures(ctx);
 			if (group === 'flow') await flowFixtures(ctx);
+			await reportingFixtures(ctx, group);
 		});
 		after(async () => {
 			if (!ctx) return;
@@ -1576,4 +1896,108 @@ async function flowFixtures(ctx) {
 	async function mkOrg() {
 		return (await admin(ctx, 'POST', '/api/v1/organisations', { code: `MXK${++n}`, kind: 'eu_agency', name: `Matrix linked organisation ${n}` })).id;
 	}
+}
+
+/* A record's workflow state, set with sqlite3 unless this file already put it there. */
+async function setState(ctx, o, table, state, extra = '') {
+	const key = `${o.res}:${o.id}`;
+	if (ctx.state.get(key) === state) return;
+	await dbWrite(ctx, `UPDATE ${table} SET status = '${state}'${extra}, version = version + 1 WHERE id = ${o.id}`);
+	ctx.state.set(key, state);
+}
+
+/*
+ * Monitoring. OAP 1 (priority 9, 2018) and the other OAP C-2012 are put in implementation and their
+ * actions planned for as long as it takes to open their rounds, then put back as they were (the
+ * other rows need them so). Round 2018-H1 was opened, compiled and closed: the report of own action
+ * 1.1 in it was marked RESTREINT UE and gave an actual of the action's KPI. The demo round 2018-H2
+ * and round 2012-H1 of 2011-2013 are open, with a report for each action. On the read and flow
+ * servers a "status unclear" report of 1.1, 1.2, 2.1 and of an other-priority action opened a
+ * follow-up (on the read server those reports were then returned, on the flow server they are put
+ * in the state each cell needs); the read server also has an actual of OAP 1's KPI and results of
+ * every JAD, the write server an open round 2018-Q4 without reports, the flow server a round of a
+ * cycle of its own to move.
+ */
+async function reportingFixtures(ctx, kind) {
+	const W = ctx.W;
+	const A = (m, p, b, v) => admin(ctx, m, p, b, v);
+	const move = (path, to, extra = {}) => A('POST', `${path}/transitions`, { to, ...extra }, true);
+	const all = async (path) => (await A('GET', `${path}?limit=500`)).items;
+	const oaps = [W.OAP1, W.oOtherR];
+	const acts = [W.A1, W.A2, W.A3, W.A4, W.A5, W.OU, W.OR, W.OL];
+	const was = [];
+	for (const o of [...oaps, ...acts]) was.push([o.res, o.id, (await A('GET', o.path)).status]);
+	await dbWrite(ctx, `UPDATE oaps SET status = 'in_implementation' WHERE id IN (${oaps.map((o) => o.id)})`);
+	await dbWrite(ctx, `UPDATE actions SET status = 'planned' WHERE id IN (${acts.map((a) => a.id)})`);
+	const round = (r, label) => mk('reporting-rounds', r.id, label, { name: r.label });
+	const reportsIn = async (rnd) => Object.fromEntries((await all(`/api/v1/reporting-rounds/${rnd.id}/progress-reports`)).map((r) => [r.action_id, r]));
+	// A report starts at its action's level (design: it describes the action).
+	const report = (r, rnd, action, label) => {
+		assert.deepEqual([r.classification, r.marking], [action.cls === R ? 'restreint_ue' : 'unclassified', action.lim ? 'limite' : 'none'], `${label}: ${JSON.stringify(r)}`);
+		return mk('progress-reports', r.id, label, { cls: action.cls, lim: action.lim, action, round: rnd });
+	};
+
+	const old = round(await A('POST', '/api/v1/reporting-rounds', { cycle_id: W.c2018.id, label: '2018-H1', opens_on: '2018-05-01', closes_on: '2018-05-31' }), 'round 2018-H1 (closed)');
+	await move(old.path, 'open');
+	const r1 = (await reportsIn(old))[W.A1.id];
+	const p1 = `/api/v1/progress-reports/${r1.id}`;
+	await A('PATCH', p1, { classification: 'restreint_ue', narrative: 'Matrix report', action_status: 'ongoing', kpi_actuals: [{ kpi_id: W.kpis.A1.id, value: 3 }] }, true);
+	await move(p1, 'submitted');
+	await move(p1, 'consolidated');
+	await move(old.path, 'compiled');
+	await move(old.path, 'closed');
+	W.rOld = old;
+	W.rA1old = mk('progress-reports', r1.id, 'restreint report of own action 1.1 (round closed)', { cls: R, action: W.A1, round: old });
+
+	const h2 = (await all(`/api/v1/cycles/${W.c2018.id}/reporting-rounds`)).find((r) => r.label === '2018-H2');
+	assert.ok(h2, 'no demo round 2018-H2');
+	W.rH2 = round(h2, 'round 2018-H2 (open)');
+	await move(W.rH2.path, 'open');
+	const r2012 = await A('POST', '/api/v1/reporting-rounds', { cycle_id: W.c2011.id, label: '2012-H1', opens_on: '2012-05-01', closes_on: '2012-05-31' });
+	W.r2012 = round(r2012, 'round 2012-H1 (open)');
+	await move(W.r2012.path, 'open');
+	const inH2 = await reportsIn(W.rH2);
+	const in2012 = await reportsIn(W.r2012);
+	W.rA1 = report(inH2[W.A1.id], W.rH2, W.A1, 'report of own action 1.1');
+	W.rA4 = report(inH2[W.A4.id], W.rH2, W.A4, 'report of an own-priority action (unclassified)');
+	W.rA2 = report(inH2[W.A2.id], W.rH2, W.A2, 'report of own-priority action 1.2 (restreint)');
+	W.rA3 = report(inH2[W.A3.id], W.rH2, W.A3, 'report of own-priority action 2.1 (LIMITE)');
+	W.rOU = report(in2012[W.OU.id], W.r2012, W.OU, 'report of an other-priority action (unclassified)');
+	W.rOR = report(in2012[W.OR.id], W.r2012, W.OR, 'report of an other-priority action (restreint)');
+	W.rOL = report(in2012[W.OL.id], W.r2012, W.OL, 'report of an other-priority action (LIMITE)');
+	W.reports = [W.rA1, W.rA1old, W.rA4, W.rA2, W.rA3, W.rOU, W.rOR, W.rOL];
+
+	W.followUps = [];
+	if (kind !== 'write') {
+		const unclear = [W.rA1, W.rA2, W.rA3, W.rOU];
+		for (const r of unclear) {
+			await A('PATCH', r.path, { narrative: 'Matrix report', action_status: 'status_unclear' }, true);
+			await move(r.path, 'submitted');
+			if (kind === 'read') await move(r.path, 'returned', { comment: 'Matrix: clear the status up' });
+		}
+		const open = await all('/api/v1/follow-ups');
+		for (const r of unclear) {
+			const f = open.find((x) => x.action_id === r.action.id && x.round_id === r.round.id);
+			assert.ok(f, `no follow-up of ${r.label}: ${JSON.stringify(open)}`);
+			W.followUps.push(mk('follow-ups', f.id, `follow-up of ${r.action.label}`, { action: r.action }));
+		}
+		if (kind === 'flow') await dbWrite(ctx, `UPDATE progress_reports SET action_status = 'ongoing' WHERE id IN (${unclear.map((r) => r.id)})`);
+	}
+	if (kind === 'read') {
+		await A('PUT', `/api/v1/kpis/${W.kpis.OAP1.id}/actuals/${W.rH2.id}`, { value: 4, note: 'Matrix actual' });
+		for (const j of W.jads) {
+			await move(j.path, 'conducted');
+			await A('PUT', `${j.path}/results`, { results: [{ metric: 'arrests', value: 2, unit: 'persons' }] }, true);
+		}
+	}
+	if (kind === 'write') {
+		const q4 = await A('POST', '/api/v1/reporting-rounds', { cycle_id: W.c2018.id, label: '2018-Q4', opens_on: '2018-10-01', closes_on: '2018-12-31' });
+		await dbWrite(ctx, `UPDATE reporting_rounds SET status = 'open' WHERE id = ${q4.id}`);
+		W.rAsk = round(q4, 'round 2018-Q4 (open, no reports)');
+	}
+	if (kind === 'flow') {
+		const c = await A('POST', '/api/v1/cycles', { label: '2060-2061', first_year: 2060, last_year: 2061, oap_period_years: 1, status: 'planning' });
+		W.rFlow = round(await A('POST', '/api/v1/reporting-rounds', { cycle_id: c.id, label: '2060-H1', opens_on: '2060-05-01', closes_on: '2060-05-31' }), 'round 2060-H1');
+	}
+	for (const [table, id, st] of was) await dbWrite(ctx, `UPDATE ${table} SET status = '${st}' WHERE id = ${id}`);
 }
