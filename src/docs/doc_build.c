@@ -871,6 +871,11 @@ static void rollup(bld *b, json_t *ru)
 			return;
 		sec->level = 1;
 		set_class(sec, cls, lim, EP_DD_LEVEL);
+		json_t *rows0 = arr(b, t, "rows");
+		if (!rows0 || json_array_size(rows0) == 0) {
+			text_blocks(b, sec, "None.", cls, lim, EP_DD_LEVEL);
+			continue;
+		}
 		ep_dnode *tab = node(b, sec, EP_D_TABLE, NULL);
 		if (!tab)
 			return;

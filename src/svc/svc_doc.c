@@ -262,6 +262,10 @@ static json_t *table_of(const char *title, json_t *items)
 	json_t *v;
 	json_object_foreach(first, key, v)
 	{
+		/* Ids are for machines; a Council document names things by number and title. */
+		size_t kl = strlen(key);
+		if (strcmp(key, "id") == 0 || (kl > 3 && strcmp(key + kl - 3, "_id") == 0))
+			continue;
 		if (!json_is_object(v) && !json_is_array(v))
 			json_array_append_new(cols, json_string(key));
 	}
@@ -279,7 +283,20 @@ static json_t *table_of(const char *title, json_t *items)
 		}
 		json_array_append_new(rows, row);
 	}
-	return json_pack("{s:s, s:o, s:o}", "title", title, "columns", cols, "rows", rows);
+	/* Headings as words: "action_number" -> "Action number". */
+	json_t *heads = json_array();
+	json_array_foreach(cols, i, it)
+	{
+		char h[128];
+		snprintf(h, sizeof h, "%s", json_string_value(it));
+		for (char *c = h; *c; c++)
+			if (*c == '_')
+				*c = ' ';
+		h[0] = (char)toupper((unsigned char)h[0]);
+		json_array_append_new(heads, json_string(h));
+	}
+	json_decref(cols);
+	return json_pack("{s:s, s:o, s:o}", "title", title, "columns", heads, "rows", rows);
 }
 
 static json_t *rollup_source(const char *title, json_t *doc, const char *const *tables, const char *const *titles,
@@ -476,7 +493,8 @@ ep_status ep_svc_doc_render(ep_db *db, const ep_vis *vis, const ep_doc_target *t
 			json_t *oap = json_object_get(doc, "oap"), *round = json_object_get(doc, "round");
 			char title[400];
 			snprintf(title, sizeof title, "OAP monitoring report: %s, round %s",
-				 jstr(oap, "title") ? jstr(oap, "title") : "", jstr(round, "label") ? jstr(round, "label") : "");
+				 jstr(oap, "title") ? jstr(oap, "title") : "",
+				 jstr(round, "label") ? jstr(round, "label") : "(none reported yet)");
 			src = rollup_source(title, doc, tables, titles, day);
 			snprintf(out->number, sizeof out->number, "oap-%lld-report", (long long)t->id);
 		}
