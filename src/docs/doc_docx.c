@@ -11,6 +11,7 @@
  * render limit: nothing half-written reaches the caller.
  */
 #include "docs/doc.h"
+#include "docs/doc_text.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -511,8 +512,14 @@ static void para(rd *r, const ep_dnode *n)
 	unsigned base = n->style & (EP_DS_BOLD | EP_DS_ITALIC);
 	if (n->text || n->nnotes)
 		put_node_text(r, n, base);
-	for (const ep_dnode *c = n->first; c; c = c->next)
+	const char *prev = n->text;
+	for (const ep_dnode *c = n->first; c; c = c->next) {
+		/* Runs of one paragraph are joined as the other renderers join them. */
+		if (prev && ep_doc_needs_space(prev, c->text))
+			put(r, &r->parts[P_DOC], "<w:r><w:t xml:space=\"preserve\"> </w:t></w:r>");
 		put_node_text(r, c, base | c->style);
+		prev = c->text;
+	}
 	p_close(r);
 }
 

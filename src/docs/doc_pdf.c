@@ -12,6 +12,7 @@
  * document can be read as formatting; invalid UTF-8 and control characters are replaced first.
  */
 #include "docs/doc.h"
+#include "docs/doc_text.h"
 
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -768,11 +769,18 @@ static void para(pdf *r, const ep_dnode *n)
 	tb_init(&t, F_BODY);
 	if (n->text) /* a stray run or line standing as a paragraph */
 		tb_add(r, &t, n->text, n->style, NULL, 0);
+	const char *prev = n->text;
 	for (const ep_dnode *c = n->first; c && r->st == EP_OK; c = c->next) {
-		if (c->kind == EP_D_MARKER)
+		if (c->kind == EP_D_MARKER) {
 			tb_marker(r, &t, c->text, c->style);
-		else
+		} else {
+			/* Runs of one paragraph are joined as the other renderers join them. */
+			if (prev && ep_doc_needs_space(prev, c->text) && t.text.len > 0 &&
+			    t.text.data[t.text.len - 1] != ' ')
+				put(r, &t, " ", 1);
 			tb_add(r, &t, c->text, c->style, c->notes, c->nnotes);
+		}
+		prev = c->text;
 	}
 	tb_add(r, &t, "", 0, n->notes, n->nnotes);
 	block(r, &t, F_BODY, MARGIN_X, BODY_W, align_of(n->style, PANGO_ALIGN_LEFT), true, NULL, 0);
