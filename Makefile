@@ -134,6 +134,7 @@ bench: deps all
 	@bench/http.sh
 	@bench/audit.sh
 	@bench/monitor.sh
+	@bench/docs.sh
 
 format:
 	clang-format -i $(LIB_SRC) src/*/*.h $(TEST_SRC) $(FUZZ_SRC) tools/*.c

@@ -826,10 +826,14 @@ static void goals_part(bld *b, ep_dnode *part, json_t *cy, int cls, int lim)
 			gs->level = 2;
 			int gcls = cls, glim = lim;
 			json_t *h = json_object_get(g, "hidden");
-			if (json_is_true(h))
+			/* A goal the caller may not read stays withheld even in a released priority. */
+			ep_ddecision gdec = inner;
+			if (json_is_true(h)) {
 				gcls = HIDDEN_CLS;
-			set_class(gs, gcls, glim, inner);
-			ep_dnode *first = text_blocks(b, gs, str(b, g, "text"), gcls, glim, inner);
+				gdec = EP_DD_LEVEL;
+			}
+			set_class(gs, gcls, glim, gdec);
+			ep_dnode *first = text_blocks(b, gs, str(b, g, "text"), gcls, glim, gdec);
 			notes_spread(b, first, g);
 		}
 	}
