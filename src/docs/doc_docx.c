@@ -347,11 +347,35 @@ static size_t longest_line(const char *s)
 	return best;
 }
 
-/* Column widths in twips summing to TEXT_W, by the longest line of each column, clamped so that
- * a column of numbers stays readable and a column of prose does not crowd out the others. */
+/* The longest word of a text, in tenths of an average character (a capital counts 1.4): a
+ * column narrower than that breaks words. A hyphenated word may break after its hyphen. */
+static size_t longest_word(const char *s)
+{
+	size_t best = 0, cur = 0;
+	for (const char *p = s ? s : ""; *p; p++) {
+		if (*p == ' ' || *p == '\n' || *p == '\t') {
+			cur = 0;
+			continue;
+		}
+		if (((unsigned char)*p & 0xC0) != 0x80)
+			cur += (*p >= 'A' && *p <= 'Z') ? 14 : 10;
+		if (cur > best)
+			best = cur;
+		if (*p == '-')
+			cur = 0;
+	}
+	return best;
+}
+
+/* Column widths in twips summing to TEXT_W. Each column first gets room for its longest word
+ * (so "No." and "JAD" never break inside a word), then what is left goes by the longest line of
+ * each column, clamped so that a column of prose does not crowd out the others. */
 static int table_grid(const ep_dnode *t, int widths[MAX_COLS])
 {
-	size_t weight[MAX_COLS] = {0};
+	/* About 115 twips per character of the 10 pt table text (bold in the header), plus the
+	 * cell's margins (108 twips a side). */
+	enum { CHAR_W = 115, PAD = 226 };
+	size_t weight[MAX_COLS] = {0}, word[MAX_COLS] = {0};
 	int ncols = 0;
 	for (const ep_dnode *row = t->first; row; row = row->next) {
 		if (span_row(row))
@@ -359,9 +383,11 @@ static int table_grid(const ep_dnode *t, int widths[MAX_COLS])
 		int col = 0;
 		for (const ep_dnode *c = row->first; c; c = c->next) {
 			int k = col < MAX_COLS ? col : MAX_COLS - 1;
-			size_t w = longest_line(c->text);
+			size_t w = longest_line(c->text), wd = longest_word(c->text);
 			if (w > weight[k])
 				weight[k] = w;
+			if (wd > word[k])
+				word[k] = wd;
 			if (col < MAX_COLS)
 				col++;
 		}
@@ -370,17 +396,43 @@ static int table_grid(const ep_dnode *t, int widths[MAX_COLS])
 	}
 	if (ncols == 0)
 		ncols = 1;
+	int minw[MAX_COLS], need = 0;
+	for (int k = 0; k < ncols; k++) {
+		size_t wd = word[k] > 240 ? 240 : word[k];
+		minw[k] = (int)wd * CHAR_W / 10 + PAD;
+		need += minw[k];
+	}
+	/* Too many columns for their words: the widest give way first (their long words break),
+	 * so that short columns ("No.", "JAD") keep theirs. */
+	while (need > TEXT_W) {
+		int widest = 0;
+		for (int k = 1; k < ncols; k++)
+			if (minw[k] > minw[widest])
+				widest = k;
+		int cut = need - TEXT_W < 50 ? need - TEXT_W : 50;
+		if (minw[widest] - cut < PAD + CHAR_W)
+			break;
+		minw[widest] -= cut;
+		need -= cut;
+	}
+	if (need > TEXT_W) {
+		for (int k = 0; k < ncols; k++)
+			minw[k] = (int)((long)TEXT_W * minw[k] / need);
+		need = TEXT_W;
+	}
+	int spare = TEXT_W - need;
 	size_t sum = 0;
 	for (int k = 0; k < ncols; k++) {
-		if (weight[k] < 4)
-			weight[k] = 4;
-		if (weight[k] > 40)
-			weight[k] = 40;
-		sum += weight[k];
+		size_t extra = weight[k] > word[k] / 10 ? weight[k] - word[k] / 10 : 0;
+		if (extra > 40)
+			extra = 40;
+		weight[k] = extra;
+		sum += extra;
 	}
 	int used = 0;
 	for (int k = 0; k < ncols; k++) {
-		widths[k] = k == ncols - 1 ? TEXT_W - used : (int)((size_t)TEXT_W * weight[k] / sum);
+		int w = minw[k] + (sum ? (int)((long)spare * (long)weight[k] / (long)sum) : spare / ncols);
+		widths[k] = k == ncols - 1 ? TEXT_W - used : w;
 		used += widths[k];
 	}
 	return ncols;
