@@ -14,7 +14,7 @@ packages=(
 	liboath-dev libqrencode-dev oathtool
 	libcmark-dev
 	libcairo2-dev libpango1.0-dev libzip-dev libxlsxwriter-dev fonts-dejavu-core fonts-liberation2
-	qpdf poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui
+	qpdf poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui unzip python3
 	libcmocka-dev
 	clang libclang-rt-14-dev
 )
