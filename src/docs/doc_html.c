@@ -92,26 +92,23 @@ static void esc(html *h, const char *s)
 		esc_n(h, s, strlen(s));
 }
 
+static void text_cb(void *ctx, const char *s, size_t n)
+{
+	esc_n(ctx, s, n);
+}
+
+static void mark_cb(void *ctx, const ep_dnote *note)
+{
+	char mark[96];
+	snprintf(mark, sizeof mark, "<sup><a href=\"#fn%d\" id=\"fr%d\">%d</a></sup>", note->number, note->number,
+		 note->number);
+	put(ctx, mark);
+}
+
 /* A text with its footnote marks (links to the notes at the end of the part). */
 static void marked(html *h, const ep_dnode *n)
 {
-	const char *s = n->text ? n->text : "";
-	size_t at = 0, len = strlen(s);
-	ep_dnote_order ord;
-	ep_dnote_sort(n, &ord);
-	for (size_t k = 0; k < ord.n; k++) {
-		const ep_dnote *note = &n->notes[ord.idx[k]];
-		size_t pos = ep_dnote_pos(s, note);
-		if (pos < at)
-			pos = at;
-		esc_n(h, s + at, pos - at);
-		char mark[96];
-		snprintf(mark, sizeof mark, "<sup><a href=\"#fn%d\" id=\"fr%d\">%d</a></sup>", note->number,
-			 note->number, note->number);
-		put(h, mark);
-		at = pos;
-	}
-	esc_n(h, s + at, len - at);
+	ep_dnote_walk(n, text_cb, mark_cb, h);
 	for (size_t i = 0; i < n->nnotes; i++)
 		if (h->nnotes < sizeof h->notes / sizeof h->notes[0])
 			h->notes[h->nnotes++] = &n->notes[i];

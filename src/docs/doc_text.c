@@ -54,3 +54,21 @@ void ep_dnote_sort(const ep_dnode *n, ep_dnote_order *out)
 		out->idx[k] = i;
 	}
 }
+
+void ep_dnote_walk(const ep_dnode *n, ep_dtext_fn text, ep_dmark_fn mark, void *ctx)
+{
+	const char *s = n->text ? n->text : "";
+	size_t at = 0, len = strlen(s);
+	ep_dnote_order ord;
+	ep_dnote_sort(n, &ord);
+	for (size_t k = 0; k < ord.n; k++) {
+		const ep_dnote *note = &n->notes[ord.idx[k]];
+		size_t pos = ep_dnote_pos(s, note);
+		if (pos < at)
+			pos = at;
+		text(ctx, s + at, pos - at);
+		mark(ctx, note);
+		at = pos;
+	}
+	text(ctx, s + at, len - at);
+}

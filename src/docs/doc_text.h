@@ -25,4 +25,10 @@ typedef struct ep_dnote_order {
 } ep_dnote_order;
 void ep_dnote_sort(const ep_dnode *n, ep_dnote_order *out);
 
+/* Walks a block's text with its footnote marks in place: text(ctx, s, n) for each stretch of
+ * text, mark(ctx, note) after each note's anchor, in the order the marks appear. */
+typedef void (*ep_dtext_fn)(void *ctx, const char *s, size_t n);
+typedef void (*ep_dmark_fn)(void *ctx, const ep_dnote *note);
+void ep_dnote_walk(const ep_dnode *n, ep_dtext_fn text, ep_dmark_fn mark, void *ctx);
+
 #endif

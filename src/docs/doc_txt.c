@@ -65,25 +65,22 @@ static void flush_notes(txt *t)
 	t->npending = 0;
 }
 
+static void text_cb(void *ctx, const char *s, size_t n)
+{
+	putn(ctx, s, n);
+}
+
+static void mark_cb(void *ctx, const ep_dnote *note)
+{
+	char mark[32];
+	ep_doc_superscript(note->number, mark, sizeof mark);
+	put(ctx, mark);
+}
+
 /* A text with its footnote marks after their anchors. */
 static void marked(txt *t, const ep_dnode *n)
 {
-	const char *s = n->text ? n->text : "";
-	size_t at = 0, len = strlen(s);
-	ep_dnote_order ord;
-	ep_dnote_sort(n, &ord);
-	for (size_t k = 0; k < ord.n; k++) {
-		const ep_dnote *note = &n->notes[ord.idx[k]];
-		size_t pos = ep_dnote_pos(s, note);
-		if (pos < at)
-			pos = at;
-		putn(t, s + at, pos - at);
-		char mark[32];
-		ep_doc_superscript(note->number, mark, sizeof mark);
-		put(t, mark);
-		at = pos;
-	}
-	putn(t, s + at, len - at);
+	ep_dnote_walk(n, text_cb, mark_cb, t);
 	queue_notes(t, n);
 }
 
