@@ -42,7 +42,8 @@ ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS_MODE) $(LDFLAGS)
 
 LIB_SRC := $(sort $(wildcard src/*/*.c))
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/embedded.o
-EMBED_FILES := $(sort $(wildcard migrations/*.sql)) $(sort $(wildcard data/*.json))
+EMBED_FILES := $(sort $(wildcard migrations/*.sql)) $(sort $(wildcard data/*.json)) \
+	$(sort $(wildcard templates/*.html)) $(sort $(wildcard static/*))
 
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)

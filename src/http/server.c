@@ -33,6 +33,10 @@
 #include "audit/audit.h"
 #include "http/json_out.h"
 #include "http/router.h"
+#include "http/form.h"
+#include "api/page.h"
+#include "core/embed.h"
+#include "view/view.h"
 #include "core/csv.h"
 #include "core/banned.h"
 
@@ -81,6 +85,11 @@ struct conn {
 	char addr[64];
 	uint64_t stamp[2]; /* the database's change stamp when the request began */
 	bool stamped;
+	/* A page of the web UI (not an API route), or a static file. */
+	const ep_page_route *page;
+	const ep_embedded *file;
+	bool dry; /* a page's question to the policy check: nothing is done or recorded */
+	bool page_mode; /* answers are HTML pages */
 };
 
 static double now_mono(void)
@@ -195,13 +204,21 @@ static json_t *error_json(int status, const ep_err *err, const ep_errs *problems
 	return root;
 }
 
-static void security_headers(struct MHD_Response *r)
+/* Pages load only the server's own style sheet and script: no inline script or style, no
+ * other origin, forms post only here. */
+#define PAGE_CSP                                                                                      \
+	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; " \
+	"base-uri 'none'; frame-ancestors 'none'"
+
+static void security_headers(struct MHD_Response *r, const char *ctype, bool immutable)
 {
-	MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+	bool page = ctype && strncmp(ctype, "text/html", 9) == 0;
+	MHD_add_response_header(r, "Content-Security-Policy", page ? PAGE_CSP : "default-src 'none'; frame-ancestors 'none'");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "Referrer-Policy", page ? "same-origin" : "no-referrer");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	MHD_add_response_header(r, "Cache-Control", "no-store");
+	/* The style sheet and script are the binary's own: cached for an hour. Nothing else is. */
+	MHD_add_response_header(r, "Cache-Control", immutable ? "public, max-age=3600" : "no-store");
 }
 
 /* The client's address as text, "-" when unknown. */
@@ -252,7 +269,7 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct conn *k, const c
 		free(body);
 		return MHD_NO;
 	}
-	security_headers(r);
+	security_headers(r, ctype, k && k->file && status == 200);
 	if (status != 204)
 		MHD_add_response_header(r, "Content-Type", ctype);
 	if (k)
@@ -522,6 +539,108 @@ static int check_framing(struct MHD_Connection *c, ep_err *err)
 	return status;
 }
 
+/* ---- pages: what the first call decides ---- */
+
+/* Everything but the API and the server's own routes is a page of the web UI. */
+static bool is_page_path(const char *url)
+{
+	return strncmp(url, "/api/", 5) != 0 && strcmp(url, "/api") != 0 && strcmp(url, "/healthz") != 0 &&
+	       strcmp(url, "/metrics") != 0;
+}
+
+static bool is_form_type(const char *ct)
+{
+	if (!ct)
+		return false;
+	ep_sv v = ep_sv_from(ct), head;
+	ep_sv rest = ep_sv_cut(v, ';', &head);
+	head = ep_sv_trim(head);
+	if (head.n != 33 || strncasecmp(head.p, "application/x-www-form-urlencoded", 33) != 0)
+		return false;
+	if (!rest.p)
+		return true;
+	rest = ep_sv_trim(rest);
+	return rest.n == 13 && strncasecmp(rest.p, "charset=utf-8", 13) == 0;
+}
+
+/* A static file: /static/NAME of the embedded static/ directory. */
+static const ep_embedded *static_file(const char *url)
+{
+	if (strncmp(url, "/static/", 8) != 0)
+		return NULL;
+	const char *name = url + 8;
+	size_t n = strlen(name);
+	if (n == 0 || n > 64 || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-.") != n || name[0] == '.')
+		return NULL;
+	char path[80];
+	snprintf(path, sizeof path, "static/%s", name);
+	return ep_embedded_find(path);
+}
+
+static void check_page_headers(struct MHD_Connection *c, struct conn *k, const char *url, const char *method)
+{
+	ep_err *err = &k->early_err;
+	ep_req *req = &k->req;
+	ep_method m = req->method;
+	k->page_mode = true;
+	if (strncmp(url, "/static/", 8) == 0) {
+		if (!(k->file = static_file(url))) {
+			k->early = 404;
+			ep_err_set(err, EP_E_NOTFOUND, NULL, "there is no file %.120s", url);
+		} else if (m != EP_GET && m != EP_HEAD) {
+			k->allow = EP_GET | EP_HEAD;
+			k->early = 405;
+			ep_err_set(err, EP_E_INVALID, NULL, "%.16s is not allowed here; allowed: GET, HEAD", method);
+		}
+		return;
+	}
+	unsigned allow = 0;
+	if (!m || !ep_page_match(m == EP_HEAD ? EP_GET : m, url, &k->page, req->ids, &req->nids, &allow)) {
+		if (allow) {
+			k->allow = allow;
+			k->early = 405;
+			ep_err_set(err, EP_E_INVALID, NULL, "%.16s is not allowed on this page", method);
+		} else {
+			k->early = 404;
+			ep_err_set(err, EP_E_NOTFOUND, NULL, "there is no page at this address");
+		}
+		return;
+	}
+	const char *q = strchr(k->uri, '?');
+	if (q && ep_query_parse(q + 1, strlen(q + 1), k->arena, &req->query, err) != EP_OK) {
+		k->early = 400;
+		return;
+	}
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	int64_t length = 0;
+	if (cl && ep_parse_i64z(cl, 0, INT64_MAX, &length) != EP_OK) {
+		k->early = 400;
+		ep_err_set(err, EP_E_INVALID, "Content-Length", "Content-Length is not a number");
+		return;
+	}
+	bool has_body = length > 0 || te;
+	if (has_body && m != EP_POST) {
+		k->early = 400;
+		ep_err_set(err, EP_E_INVALID, "body", "%s takes no body", method);
+		return;
+	}
+	if (has_body &&
+	    !is_form_type(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+		k->early = 415;
+		ep_err_set(err, EP_E_INVALID, "Content-Type", "a form is sent as application/x-www-form-urlencoded");
+		return;
+	}
+	size_t max = (size_t)g_cfg->max_body_bytes;
+	if (length > (int64_t)max) {
+		k->early = 413;
+		ep_err_set(err, EP_E_LIMIT, "body", "the form is %lld bytes, more than the %zu a form may have", (long long)length,
+			   max);
+		return;
+	}
+	ep_buf_init(&k->body, max ? max : 1);
+}
+
 /* The first call: everything that can be decided from the request line and headers. */
 static void check_headers(struct MHD_Connection *c, struct conn *k, const char *url, const char *method)
 {
@@ -542,6 +661,10 @@ static void check_headers(struct MHD_Connection *c, struct conn *k, const char *
 	req->method = m;
 	req->path = url;
 	req->request_id = k->rid;
+	if (is_page_path(url)) {
+		check_page_headers(c, k, url, method);
+		return;
+	}
 	const ep_route *route = NULL;
 	ep_match mt = m ? ep_router_match(m, url, &route, req->ids, &req->nids, &k->allow) : EP_MATCH_NOMETHOD;
 	if (!m) {
@@ -761,6 +884,8 @@ static void audit_read(const struct conn *k, const char *kind, int64_t id, const
 static void audit_alone(const struct conn *k, const char *action, const char *kind, int64_t id, const char *outcome,
 			const char *detail)
 {
+	if (k->dry)
+		return;
 	const ep_principal *p = &k->who;
 	ep_audit_rec r = {
 		.actor_id = p->user.id,
@@ -1162,6 +1287,26 @@ static ep_status run_write(struct conn *k, const char *perm, ep_resp *resp)
 	return s;
 }
 
+/* After authentication and CSRF: the policy check, then the handler as a read or a write. */
+static ep_status dispatch(struct conn *k, bool writes, ep_resp *resp, const char *key, const uint64_t stamp[2])
+{
+	ep_req *req = &k->req;
+	const char *perm;
+	ep_status s;
+	if ((s = guard(k, writes, resp, &perm)) != EP_OK)
+		return s;
+	if (!writes)
+		return run_read(k, resp, key, stamp);
+	if (req->route->flags & EP_ROUTE_SELF_AUDIT) {
+		s = req->route->handler(req, resp);
+		if (s != EP_OK && !resp->audited)
+			audit_alone(k, perm, route_kind(req), 0, "failed",
+				    resp->err.msg[0] ? resp->err.msg : ep_errs_count(&resp->problems) ? resp->problems.items[0].msg : "");
+		return s;
+	}
+	return run_write(k, perm, resp);
+}
+
 static ep_status serve_request(struct MHD_Connection *c, struct conn *k, ep_resp *resp)
 {
 	ep_req *req = &k->req;
@@ -1199,19 +1344,311 @@ static ep_status serve_request(struct MHD_Connection *c, struct conn *k, ep_resp
 			return EP_OK;
 		}
 	}
-	const char *perm;
-	if ((s = guard(k, writes, resp, &perm)) != EP_OK)
-		return s;
-	if (!writes)
-		return run_read(k, resp, key, stamp);
-	if (req->route->flags & EP_ROUTE_SELF_AUDIT) {
-		s = req->route->handler(req, resp);
-		if (s != EP_OK && !resp->audited)
-			audit_alone(k, perm, route_kind(req), 0, "failed",
-				    resp->err.msg[0] ? resp->err.msg : ep_errs_count(&resp->problems) ? resp->problems.items[0].msg : "");
-		return s;
+	return dispatch(k, writes, resp, key, stamp);
+}
+
+/* ---- pages of the web UI ---- */
+
+/* Answers an HTML page (body malloc'd, handed over). */
+static enum MHD_Result respond_html(struct MHD_Connection *c, struct conn *k, const char *method, int status, char *html,
+				    size_t len, const char *location, const char *set_cookie)
+{
+	ep_resp r;
+	memset(&r, 0, sizeof r);
+	r.text = html ? html : calloc(1, 1);
+	r.text_len = html ? len : 0;
+	r.content_type = "text/html; charset=utf-8";
+	if (location)
+		snprintf(r.location, sizeof r.location, "%s", location);
+	if (set_cookie)
+		snprintf(r.set_cookie, sizeof r.set_cookie, "%s", set_cookie);
+	if (!r.text)
+		return MHD_NO;
+	if (!r.text_len && r.text[0])
+		r.text_len = strlen(r.text);
+	return respond(c, k, method, status, NULL, &r);
+}
+
+/* The error page: a 404 says only that there is nothing here, whatever the reason. */
+static enum MHD_Result respond_page_error(struct MHD_Connection *c, struct conn *k, const char *method, int status,
+					  const ep_err *err)
+{
+	ep_buf out;
+	ep_buf_init(&out, 1 << 20);
+	const ep_principal *who = k->req.who;
+	ep_view_error(&out, status, status == 404 ? NULL : err->msg, who, k->uri);
+	size_t len;
+	char *html = ep_buf_detach(&out, &len);
+	return respond_html(c, k, method, status, html, len, NULL, NULL);
+}
+
+static enum MHD_Result respond_file(struct MHD_Connection *c, struct conn *k, const char *method)
+{
+	const ep_embedded *f = k->file;
+	ep_resp r;
+	memset(&r, 0, sizeof r);
+	r.text = malloc(f->len + 1);
+	if (!r.text)
+		return MHD_NO;
+	memcpy(r.text, f->data, f->len);
+	r.text[f->len] = '\0';
+	r.text_len = f->len;
+	const char *dot = strrchr(f->name, '.');
+	r.content_type = dot && strcmp(dot, ".css") == 0  ? "text/css; charset=utf-8"
+			 : dot && strcmp(dot, ".js") == 0 ? "text/javascript; charset=utf-8"
+			 : dot && strcmp(dot, ".svg") == 0 ? "image/svg+xml"
+							   : "application/octet-stream";
+	return respond(c, k, method, 200, NULL, &r);
+}
+
+/* Keeps data for the page's lifetime and raises its banner to the most sensitive record in it. */
+static void page_note(ep_page *p, json_t *v)
+{
+	if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x) page_note(p, x);
+	} else if (json_is_object(v)) {
+		json_t *cl = json_object_get(v, "classification"), *m = json_object_get(v, "marking");
+		ep_class c;
+		if (json_is_string(cl) && ep_class_parse(json_string_value(cl), &c) == EP_OK && (int)c > p->banner_class)
+			p->banner_class = (int)c;
+		if (json_is_string(m) && strcmp(json_string_value(m), "limite") == 0)
+			p->banner_limite = true;
+		const char *key;
+		json_t *x;
+		json_object_foreach(v, key, x)
+		{
+			if (json_is_array(x) || json_is_object(x))
+				page_note(p, x);
+		}
 	}
-	return run_write(k, perm, resp);
+}
+
+/* One API request made by a page, as its user: the same route table, policy check, handler,
+ * audit record and transaction as a request from outside. */
+static void page_call(void *conn, ep_method m, const char *target, json_t *body, int64_t if_match, bool dry,
+		      ep_call *out)
+{
+	struct conn *k = conn;
+	ep_req saved = k->req;
+	ep_req *req = &k->req;
+	memset(out, 0, sizeof *out);
+	ep_resp resp;
+	memset(&resp, 0, sizeof resp);
+	ep_errs_init(&resp.problems);
+	const char *q = strchr(target, '?');
+	size_t plen = q ? (size_t)(q - target) : strlen(target);
+	char *path = ep_arena_alloc(k->arena, plen + 1);
+	ep_status s = path ? EP_OK : EP_E_INTERNAL;
+	if (path) {
+		memcpy(path, target, plen);
+		path[plen] = '\0';
+	}
+	req->method = m;
+	req->path = path;
+	req->nids = 0;
+	memset(&req->query, 0, sizeof req->query);
+	req->body = body;
+	req->if_match = if_match > 0 ? ep_arena_printf(k->arena, "\"%lld\"", (long long)if_match) : NULL;
+	req->route = NULL;
+	unsigned allow = 0;
+	const ep_route *route = NULL;
+	if (s == EP_OK && ep_router_match(m, path, &route, req->ids, &req->nids, &allow) != EP_MATCH_OK)
+		s = ep_err_set(&resp.err, EP_E_NOTFOUND, NULL, "no API route for %.200s", path);
+	req->route = route;
+	if (s == EP_OK && q && ep_query_parse(q + 1, strlen(q + 1), k->arena, &req->query, &resp.err) != EP_OK)
+		s = EP_E_INVALID;
+	if (s == EP_OK)
+		s = ep_router_check_query(route, &req->query, &resp.err);
+	bool writes = m != EP_GET && m != EP_HEAD;
+	if (s == EP_OK && dry) {
+		const char *perm;
+		k->dry = true;
+		s = guard(k, writes, &resp, &perm);
+		k->dry = false;
+		ep_errs_release(&resp.problems);
+		ep_errs_init(&resp.problems);
+	} else if (s == EP_OK) {
+		s = dispatch(k, writes, &resp, NULL, NULL);
+	}
+	out->status = http_status(s, &resp);
+	if (s == EP_OK && !dry) {
+		out->data = resp.data;
+		resp.data = NULL;
+		out->version = resp.version;
+		memcpy(out->location, resp.location, sizeof out->location);
+		memcpy(out->set_cookie, resp.set_cookie, sizeof out->set_cookie);
+	} else if (s != EP_OK) {
+		out->err = resp.err;
+		if (!out->err.msg[0] && resp.problems.n)
+			snprintf(out->err.msg, sizeof out->err.msg, "%s", resp.problems.items[0].msg);
+		if (resp.problems.n) {
+			out->problems = json_object();
+			for (size_t i = 0; i < resp.problems.n; i++) {
+				const char *f = resp.problems.items[i].path;
+				if (strncmp(f, "$.", 2) == 0)
+					f += 2;
+				if (!json_object_get(out->problems, f))
+					json_object_set_new(out->problems, f, json_string(resp.problems.items[i].msg));
+			}
+		} else if (resp.err.field[0]) {
+			out->problems = json_object();
+			json_object_set_new(out->problems, resp.err.field, json_string(resp.err.msg));
+		}
+	}
+	json_decref(resp.data);
+	free(resp.text);
+	ep_errs_release(&resp.problems);
+	k->req = saved;
+}
+
+/* The sign-in page, and then back to where the user was going. */
+static enum MHD_Result to_sign_in(struct MHD_Connection *c, struct conn *k, const char *method, const char *cookie)
+{
+	const char *next = k->req.method == EP_GET ? k->uri : k->req.path;
+	ep_buf loc;
+	ep_buf_init(&loc, 4096);
+	ep_buf_puts(&loc, "/sign-in?next=");
+	for (const unsigned char *p = (const unsigned char *)next; *p && loc.len < 3000; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("/-._~", *p))
+			ep_buf_putc(&loc, (char)*p);
+		else
+			ep_buf_printf(&loc, "%%%02X", *p);
+	}
+	enum MHD_Result r = respond_html(c, k, method, 303, NULL, 0, ep_buf_str(&loc), cookie && cookie[0] ? cookie : NULL);
+	ep_buf_release(&loc);
+	return r;
+}
+
+static enum MHD_Result serve_page(struct MHD_Connection *c, struct conn *k, const char *method)
+{
+	ep_req *req = &k->req;
+	ep_resp resp;
+	memset(&resp, 0, sizeof resp);
+	ep_errs_init(&resp.problems);
+	enum MHD_Result r;
+	req->db = worker_db(&resp.err);
+	req->who = &k->who;
+	req->vis = &k->who.vis;
+	ep_principal_anonymous(&k->who);
+	if (!req->db) {
+		ep_error("%s %s: %s", method, req->path, resp.err.msg);
+		ep_err e;
+		ep_err_set(&e, EP_E_INTERNAL, NULL, "empact cannot reach its database; try again in a minute");
+		return respond_page_error(c, k, method, 503, &e);
+	}
+	client_address(c, k->addr, sizeof k->addr);
+	req->client_addr = k->addr;
+	req->throttle = g_throttle;
+	req->anchor = g_anchor;
+	k->stamped = ep_db_change_stamp(req->db, k->stamp, NULL) == EP_OK;
+	/* Pages are for people in a browser: a session cookie, never an API token. A session that
+	 * ended (expired, signed out elsewhere) is cleared, and the user signs in again. */
+	ep_status s = EP_OK;
+	const char *cookie = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
+	if (cookie)
+		s = authenticate(c, k, &resp);
+	char clear[512];
+	memcpy(clear, resp.set_cookie, sizeof clear);
+	if (s != EP_OK)
+		ep_principal_anonymous(&k->who);
+	if (k->who.auth != EP_AUTH_SESSION)
+		ep_principal_anonymous(&k->who);
+	if (!k->who.user.id && !k->page->anonymous) {
+		ep_errs_release(&resp.problems);
+		return to_sign_in(c, k, method, clear);
+	}
+	/* An account that owes its TOTP enrolment may only enrol or sign out. */
+	if (k->who.enrol_only && strcmp(k->page->pattern, "/account/totp") != 0 &&
+	    strcmp(k->page->pattern, "/sign-out") != 0 && strcmp(k->page->pattern, "/sign-in") != 0) {
+		ep_errs_release(&resp.problems);
+		return respond_html(c, k, method, 303, NULL, 0, "/account/totp", NULL);
+	}
+	json_t *form = NULL;
+	ep_err err;
+	ep_err_clear(&err);
+	int fail = 0;
+	if (req->method == EP_POST) {
+		const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+		const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+		if (origin && (!host || !ep_origin_matches_host(origin, strlen(origin), host))) {
+			fail = 403;
+			ep_err_set(&err, EP_E_DENIED, "Origin", "a form from another site is refused");
+		} else if (k->too_large) {
+			fail = 413;
+			ep_err_set(&err, EP_E_LIMIT, "body", "the form is larger than the %zu bytes a form may have", k->body.max);
+		} else if (ep_form_parse(k->body.data ? k->body.data : "", k->body.len, k->arena, &form, &err) != EP_OK) {
+			fail = err.status == EP_E_LIMIT ? 413 : 400;
+		} else if (k->who.auth == EP_AUTH_SESSION) {
+			const char *tok = ep_form_get(form, "_csrf");
+			if (!tok || !ep_token_equal(tok, k->who.csrf)) {
+				fail = 403;
+				ep_err_set(&err, EP_E_DENIED, "_csrf",
+					   "this form has expired or did not come from empact: reload the page and send it again");
+			}
+		}
+		if (fail) {
+			audit_alone(k, "page.form", NULL, 0, "denied", err.msg);
+			json_decref(form);
+			ep_errs_release(&resp.problems);
+			return respond_page_error(c, k, method, fail, &err);
+		}
+	}
+	ep_page p;
+	memset(&p, 0, sizeof p);
+	p.arena = k->arena;
+	p.cfg = g_cfg;
+	p.who = &k->who;
+	p.method = req->method == EP_HEAD ? EP_GET : req->method;
+	p.path = req->path;
+	p.query = req->query;
+	memcpy(p.ids, req->ids, sizeof p.ids);
+	p.nids = req->nids;
+	p.form = form;
+	p.conn = k;
+	p.caller = page_call;
+	p.ctx = json_object();
+	p.crumbs = json_array();
+	p.kept = json_array();
+	p.spare = json_array();
+	s = k->page->handler(&p);
+	if (s == EP_OK && p.location[0]) {
+		const char *ck = p.set_cookie[0] ? p.set_cookie : clear[0] ? clear : NULL;
+		r = respond_html(c, k, method, 303, NULL, 0, p.location, ck);
+	} else if (s == EP_OK) {
+		for (size_t i = 0; i < json_array_size(p.kept); i++)
+			page_note(&p, json_array_get(p.kept, i));
+		ep_buf out;
+		ep_buf_init(&out, (size_t)8 << 20);
+		ep_view_frame f = {.title = p.title, .who = &k->who, .crumbs = p.crumbs, .banner_class = p.banner_class,
+				   .banner_limite = p.banner_limite, .path = req->path};
+		if ((s = ep_view_render(p.tmpl ? p.tmpl : "error", p.ctx, &f, &out, &err)) == EP_OK) {
+			size_t len;
+			char *html = ep_buf_detach(&out, &len);
+			const char *ck = p.set_cookie[0] ? p.set_cookie : clear[0] ? clear : NULL;
+			r = respond_html(c, k, method, p.status ? p.status : 200, html, len, NULL, ck);
+		} else {
+			ep_error("%s %s: the page could not be rendered: %s", method, req->path, err.msg);
+			r = respond_page_error(c, k, method, 500, &err);
+		}
+		ep_buf_release(&out);
+	} else {
+		int status = s == EP_E_NOTFOUND ? 404 : s == EP_E_DENIED ? 404 : s == EP_E_INVALID ? 400 : s == EP_E_LIMIT ? 413 : 500;
+		if (p.status >= 400)
+			status = p.status;
+		if (status >= 500)
+			ep_error("%s %s: %s", method, req->path, err.msg);
+		ep_err_set(&err, s, NULL, "%s", p.title ? p.title : "the page could not be shown");
+		r = respond_page_error(c, k, method, status, &err);
+	}
+	json_decref(p.ctx);
+	json_decref(p.crumbs);
+	json_decref(p.kept);
+	json_decref(p.spare);
+	json_decref(form);
+	ep_errs_release(&resp.problems);
+	return r;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -1225,10 +1662,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (k->stage == 0) {
 		k->stage = 1;
 		check_headers(c, k, url, method);
-		if (k->early && k->early != 413)
+		if (k->early && k->page_mode)
+			return respond_page_error(c, k, method, k->early, &k->early_err);
+		if (k->early)
 			return respond_error(c, k, method, k->early, &k->early_err);
-		if (k->early == 413)
-			return respond_error(c, k, method, 413, &k->early_err);
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
@@ -1238,6 +1675,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	}
 	ep_log_set_request_id(k->rid);
+	if (k->page_mode) {
+		enum MHD_Result pr = k->file ? respond_file(c, k, method) : serve_page(c, k, method);
+		ep_log_set_request_id(NULL);
+		return pr;
+	}
 	ep_req *req = &k->req;
 	ep_resp resp;
 	memset(&resp, 0, sizeof resp);

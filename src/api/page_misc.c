@@ -1,0 +1,265 @@
+/*
+ * The remaining pages: Council documents (render and download at a release level, the
+ * declassification record and its sign-off), the registers of good practices, JADs, grants and
+ * overlaps, search across everything the user may see, the audit trail viewer and the
+ * accounts of the installation for administrators.
+ */
+#include "api/pages.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/num.h"
+#include "db/db_res.h"
+#include "core/banned.h"
+
+static const char *str(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+static json_int_t num(json_t *o, const char *k)
+{
+	return json_integer_value(json_object_get(o, k));
+}
+
+ep_status ep_page_documents(ep_page *p)
+{
+	json_t *d = ep_page_get(p, NULL, "/api/v1/documents?limit=500");
+	if (!d)
+		return EP_E_NOTFOUND;
+	json_object_set(p->ctx, "documents", json_object_get(d, "items"));
+	p->title = "Council documents";
+	p->tmpl = "documents";
+	ep_page_crumb(p, "Home", "/");
+	ep_page_crumb(p, "Council documents", NULL);
+	return EP_OK;
+}
+
+/* The release levels a user may render at: public, LIMITE if allowed, then up to the clearance. */
+static json_t *release_levels(ep_page *p)
+{
+	static const char *const levels[] = {"public", "limite", "restreint_ue", "confidentiel_ue", "secret_ue", "tres_secret_ue"};
+	json_t *o = json_array();
+	json_array_append_new(o, json_pack("{s:s, s:s}", "value", "public", "label", "Public"));
+	if (p->who->vis.limite)
+		json_array_append_new(o, json_pack("{s:s, s:s}", "value", "limite", "label", "LIMITE"));
+	for (int c = 1; c <= p->who->vis.clearance && c <= 4; c++)
+		json_array_append_new(o, json_pack("{s:s, s:s}", "value", levels[c + 1], "label", ep_class_label((ep_class)c)));
+	return o;
+}
+
+ep_status ep_page_document(ep_page *p)
+{
+	int64_t id = p->ids[0];
+	ep_call got;
+	json_t *d = ep_page_get(p, &got, "/api/v1/documents/%lld", (long long)id);
+	if (!d)
+		return EP_E_NOTFOUND;
+	json_object_set(p->ctx, "doc", d);
+	json_object_set_new(p->ctx, "version", json_integer(got.version));
+	json_object_set_new(p->ctx, "releases", release_levels(p));
+	json_t *rec = ep_page_get(p, NULL, "/api/v1/documents/%lld/declassification", (long long)id);
+	json_object_set(p->ctx, "declass", rec);
+	json_t *ext = ep_page_get(p, NULL, "/api/v1/documents/%lld/documents?limit=50", (long long)id);
+	json_object_set(p->ctx, "versions", ext ? json_object_get(ext, "items") : NULL);
+	char target[96];
+	snprintf(target, sizeof target, "/api/v1/documents/%lld/sign-off", (long long)id);
+	json_object_set_new(p->ctx, "may_sign_off", json_boolean(rec && !json_is_true(json_object_get(d, "frozen")) &&
+							 ep_page_may(p, EP_POST, target, NULL)));
+	snprintf(target, sizeof target, "/api/v1/documents/%lld/declassifications", (long long)id);
+	json_object_set_new(p->ctx, "may_propose", json_boolean(ep_page_may(p, EP_POST, target, NULL)));
+	p->title = ep_arena_printf(p->arena, "%s%s%s", str(d, "number"), str(d, "suffix")[0] ? " " : "", str(d, "suffix"));
+	p->tmpl = "document";
+	ep_pages_done(p);
+	ep_page_crumb(p, "Home", "/");
+	ep_page_crumb(p, "Council documents", "/documents");
+	ep_page_crumb(p, p->title, NULL);
+	return EP_OK;
+}
+
+/* The declassification steps a page can take: sign-off of a proposal, or a proposal made from
+ * a decisions file the secretariat prepared (the same JSON the command line takes). */
+ep_status ep_page_declassify(ep_page *p)
+{
+	int64_t id = p->ids[0];
+	const char *step = ep_page_field(p, "step"), *vs = ep_page_field(p, "_version");
+	int64_t version = 0;
+	if (vs)
+		ep_parse_i64z(vs, 1, INT64_MAX, &version);
+	json_t *d = ep_page_get(p, NULL, "/api/v1/documents/%lld", (long long)id);
+	if (!d)
+		return EP_E_NOTFOUND;
+	ep_call c;
+	int st;
+	char target[96];
+	if (step && strcmp(step, "sign-off") == 0) {
+		snprintf(target, sizeof target, "/api/v1/documents/%lld/sign-off", (long long)id);
+		st = ep_page_send(p, &c, EP_POST, target, NULL, version);
+		if (st < 300)
+			return ep_page_redirect(p, "/documents/%lld?done=signed-off", (long long)id);
+	} else {
+		const char *text = ep_page_field(p, "decisions");
+		json_error_t jerr;
+		json_t *body = text ? json_loads(text, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+		if (!json_is_object(body)) {
+			json_decref(body);
+			p->title = "The proposal could not be made";
+			p->tmpl = "refused";
+			p->status = 422;
+			json_object_set_new(p->ctx, "message", json_string("The decisions are not a JSON object such as {\"decisions\": [...]}: check the text and send it again."));
+			json_object_set_new(p->ctx, "back", json_string(ep_arena_printf(p->arena, "/documents/%lld", (long long)id)));
+			return EP_OK;
+		}
+		snprintf(target, sizeof target, "/api/v1/documents/%lld/declassifications", (long long)id);
+		st = ep_page_send(p, &c, EP_POST, target, body, 0);
+		json_decref(body);
+		if (st < 300) {
+			const char *slash = strrchr(c.location, '/');
+			int64_t nid = 0;
+			if (slash)
+				ep_parse_i64z(slash + 1, 1, INT64_MAX, &nid);
+			return ep_page_redirect(p, "/documents/%lld?done=proposed", (long long)(nid ? nid : id));
+		}
+	}
+	if (st == 404 || st == 401)
+		return EP_E_NOTFOUND;
+	p->title = "The declassification step could not be done";
+	p->tmpl = "refused";
+	p->status = st == 412 ? 409 : st;
+	json_object_set_new(p->ctx, "message", json_string(c.err.msg));
+	json_object_set_new(p->ctx, "back", json_string(ep_arena_printf(p->arena, "/documents/%lld", (long long)id)));
+	return EP_OK;
+}
+
+ep_status ep_page_registers(ep_page *p)
+{
+	static const char *const regs[][2] = {{"good-practices", "Good and bad practices"}, {"jads", "Joint Action Days"},
+		{"grants", "Grants"}, {"overlaps", "Overlaps between actions"}, {"follow-ups", "Follow-up items"},
+		{"organisations", "Organisations"}};
+	json_t *items = json_array();
+	for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++) {
+		ep_call c;
+		json_t *l = ep_page_get(p, &c, "/api/v1/%s?limit=200", regs[i][0]);
+		if (!l)
+			continue;
+		json_array_append_new(items, json_pack("{s:s, s:s, s:i, s:b}", "href", ep_arena_printf(p->arena, "/%s", regs[i][0]), "label",
+						       regs[i][1], "count", (int)json_array_size(json_object_get(l, "items")), "more",
+						       !json_is_null(json_object_get(l, "next_cursor"))));
+	}
+	json_object_set_new(p->ctx, "registers", items);
+	p->title = "Practices, JADs, grants and overlaps";
+	p->tmpl = "registers";
+	ep_page_crumb(p, "Home", "/");
+	ep_page_crumb(p, "Registers", NULL);
+	return EP_OK;
+}
+
+ep_status ep_page_search(ep_page *p)
+{
+	const char *q = ep_pages_param(p, "q");
+	p->title = "Search";
+	p->tmpl = "search";
+	ep_page_crumb(p, "Home", "/");
+	ep_page_crumb(p, "Search", NULL);
+	json_object_set_new(p->ctx, "q", json_string(q ? q : ""));
+	if (!q || !q[0])
+		return EP_OK;
+	size_t n;
+	const ep_resdef *defs = ep_resdefs(&n);
+	json_t *groups = json_array();
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!defs[i].fts)
+			continue;
+		ep_call c;
+		json_t *l = ep_page_get(p, &c, "/api/v1/%s?q=%s&limit=20", defs[i].name, ep_pages_enc(p, q));
+		if (!l && c.status == 400 && !json_object_get(p->ctx, "error_message")) {
+			json_object_set_new(p->ctx, "error_message", json_string(c.err.msg));
+			continue;
+		}
+		json_t *items = l ? json_object_get(l, "items") : NULL;
+		if (!json_array_size(items))
+			continue;
+		json_t *hits = json_array();
+		size_t j;
+		json_t *r;
+		json_array_foreach(items, j, r)
+		{
+			const char *name = str(r, "title")[0] ? str(r, "title") : str(r, "short_name")[0] ? str(r, "short_name") : str(r, "heading")[0] ? str(r, "heading") : str(r, "name")[0] ? str(r, "name") : str(r, "subject")[0] ? str(r, "subject") : str(r, "text");
+			const char *page = strcmp(defs[i].name, "strategic goals") == 0 ? "goals" : defs[i].name;
+			json_array_append_new(hits, json_pack("{s:s, s:s, s:s}", "href", ep_arena_printf(p->arena, "/%s/%lld", page, (long long)num(r, "id")),
+							      "name", name, "classification", str(r, "classification")));
+			total++;
+		}
+		json_array_append_new(groups, json_pack("{s:s, s:o}", "label", defs[i].doc, "hits", hits));
+	}
+	json_object_set_new(p->ctx, "groups", groups);
+	json_object_set_new(p->ctx, "total", json_integer((json_int_t)total));
+	json_object_set_new(p->ctx, "searched", json_true());
+	return EP_OK;
+}
+
+ep_status ep_page_audit(ep_page *p)
+{
+	static const char *const keys[] = {"actor", "outcome", "object_kind", "object_id", "since", "before", NULL};
+	char target[1024];
+	size_t used = (size_t)snprintf(target, sizeof target, "/api/v1/audit?limit=100");
+	json_t *f = json_object();
+	for (size_t i = 0; keys[i]; i++) {
+		const char *v = ep_pages_param(p, keys[i]);
+		if (!v || !v[0])
+			continue;
+		json_object_set_new(f, keys[i], json_string(v));
+		int w = snprintf(target + used, sizeof target - used, "&%s=%s", keys[i], ep_pages_enc(p, v));
+		if (w > 0 && (size_t)w < sizeof target - used)
+			used += (size_t)w;
+	}
+	json_object_set_new(p->ctx, "f", f);
+	ep_call c;
+	json_t *a = ep_page_get(p, &c, "%s", target);
+	if (!a && (c.status == 403 || c.status == 401 || c.status == 404))
+		return EP_E_NOTFOUND;
+	if (!a) {
+		json_object_set_new(p->ctx, "error_message", json_string(c.err.msg));
+		p->status = 400;
+	}
+	json_object_set(p->ctx, "records", a ? json_object_get(a, "items") : NULL);
+	json_t *nb = a ? json_object_get(a, "next_before") : NULL;
+	if (json_is_integer(nb)) {
+		char more[1100];
+		snprintf(more, sizeof more, "/audit?before=%lld", (long long)json_integer_value(nb));
+		const char *k;
+		json_t *v;
+		size_t m = strlen(more);
+		json_object_foreach(f, k, v) if (strcmp(k, "before") != 0)
+		{
+			int w = snprintf(more + m, sizeof more - m, "&%s=%s", k, ep_pages_enc(p, json_string_value(v)));
+			if (w > 0 && (size_t)w < sizeof more - m)
+				m += (size_t)w;
+		}
+		json_object_set_new(p->ctx, "older", json_string(more));
+	}
+	p->title = "Audit trail";
+	p->tmpl = "audit";
+	ep_page_crumb(p, "Home", "/");
+	ep_page_crumb(p, "Audit trail", NULL);
+	return EP_OK;
+}
+
+ep_status ep_page_users(ep_page *p)
+{
+	ep_call c;
+	json_t *u = ep_page_get(p, &c, "/api/v1/users?limit=500");
+	if (!u)
+		return EP_E_NOTFOUND;
+	json_object_set(p->ctx, "users", json_object_get(u, "items"));
+	json_t *o = ep_page_get(p, NULL, "/api/v1/organisations?limit=200");
+	json_object_set(p->ctx, "organisations", o ? json_object_get(o, "items") : NULL);
+	p->title = "Users, organisations and roles";
+	p->tmpl = "users";
+	ep_page_crumb(p, "Home", "/");
+	ep_page_crumb(p, "Users", NULL);
+	return EP_OK;
+}

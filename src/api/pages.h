@@ -1,0 +1,59 @@
+/*
+ * The handlers of the web UI's pages (see page.h and page_routes.c), and what they share.
+ */
+#ifndef EP_API_PAGES_H
+#define EP_API_PAGES_H
+
+#include "api/page.h"
+
+/* Signing in and out, the account. */
+ep_status ep_page_sign_in(ep_page *p);
+ep_status ep_page_sign_out(ep_page *p);
+ep_status ep_page_account(ep_page *p);
+ep_status ep_page_password(ep_page *p);
+ep_status ep_page_totp(ep_page *p);
+/* The plan. */
+ep_status ep_page_home(ep_page *p);
+ep_status ep_page_cycles(ep_page *p);
+ep_status ep_page_cycle(ep_page *p);
+ep_status ep_page_priority(ep_page *p);
+ep_status ep_page_oap(ep_page *p);
+ep_status ep_page_action(ep_page *p);
+/* Monitoring and participation. */
+ep_status ep_page_report(ep_page *p);
+ep_status ep_page_rounds(ep_page *p);
+ep_status ep_page_round(ep_page *p);
+ep_status ep_page_round_chase(ep_page *p);
+ep_status ep_page_participation(ep_page *p);
+ep_status ep_page_participation_set(ep_page *p);
+ep_status ep_page_cosi(ep_page *p);
+/* Documents, registers, search, audit, administration. */
+ep_status ep_page_documents(ep_page *p);
+ep_status ep_page_document(ep_page *p);
+ep_status ep_page_declassify(ep_page *p);
+ep_status ep_page_registers(ep_page *p);
+ep_status ep_page_search(ep_page *p);
+ep_status ep_page_audit(ep_page *p);
+ep_status ep_page_users(ep_page *p);
+/* Made from the resource descriptions. */
+ep_status ep_page_new(ep_page *p);
+ep_status ep_page_edit(ep_page *p);
+ep_status ep_page_transition(ep_page *p);
+ep_status ep_page_list(ep_page *p);
+ep_status ep_page_record(ep_page *p);
+
+/* Shared by the handlers. */
+/* The value of a query parameter, or NULL. */
+const char *ep_pages_param(const ep_page *p, const char *name);
+/* The workflow moves the user may make on a record now: [{"to", "label"}]. */
+json_t *ep_pages_moves(ep_page *p, const char *resource, int64_t id, const char *state);
+/* A status message for ?done=CODE after a redirect (a fixed text, never the query's). */
+void ep_pages_done(ep_page *p);
+/* s percent-encoded for a query value, in the arena. */
+const char *ep_pages_enc(ep_page *p, const char *s);
+/* The path's first segment ("oaps" of "/oaps/3/edit"), in the arena. */
+const char *ep_pages_resource(const ep_page *p);
+/* A local path safe to go back to after signing in: starts with one '/', no scheme. */
+bool ep_pages_safe_next(const char *next);
+
+#endif
