@@ -96,6 +96,51 @@ void ep_pages_done(ep_page *p)
 		}
 }
 
+/* What the button of a workflow move says: a verb, per resource where the state names repeat. */
+static const char *move_label(ep_page *p, const char *resource, const char *to)
+{
+	static const char *const verbs[][3] = {
+		{"oaps", "agreed_at_nec", "Record agreement at the NEC meeting"},
+		{"oaps", "submitted_to_cosi", "Submit to COSI"},
+		{"oaps", "adopted", "Adopt"},
+		{"oaps", "in_implementation", "Start implementation"},
+		{"oaps", "final_report", "Record the final report"},
+		{"oaps", "closed", "Close the plan"},
+		{"oaps", "drafting", "Return to drafting"},
+		{"actions", "planned", "Plan"},
+		{"actions", "ongoing", "Start"},
+		{"actions", "completed", "Mark completed"},
+		{"actions", "not_completed", "Mark not completed"},
+		{"actions", "cancelled", "Cancel the action"},
+		{"actions", "continued", "Continue in the next OAP"},
+		{"reporting-rounds", "open", "Open the round"},
+		{"reporting-rounds", "compiled", "Compile the round"},
+		{"reporting-rounds", "closed", "Close the round"},
+		{"progress-reports", "submitted", "Submit"},
+		{"progress-reports", "returned", "Return to the Action Leader"},
+		{"progress-reports", "consolidated", "Consolidate"},
+		{"progress-reports", "compiled", "Compile"},
+		{"progress-reports", "discussed_at_nec", "Record the NEC discussion"},
+		{"progress-reports", "transmitted_to_cosi", "Transmit to COSI"},
+		{"follow-ups", "resolved", "Resolve"},
+		{"jads", "conducted", "Record as conducted"},
+		{"jads", "results_reported", "Record the results"},
+		{"jads", "cancelled", "Cancel the JAD"},
+		{"grants", "awarded", "Award"},
+		{"grants", "rejected", "Reject"},
+		{"grants", "in_progress", "Start"},
+		{"grants", "closed", "Close the grant"},
+		{"good-practices", "shared_with_est", "Share with the Support Team"},
+		{"good-practices", "shared_with_necs", "Share with the NECs"},
+		{"overlaps", "decided", "Decide"},
+		{"overlaps", "dismissed", "Dismiss"},
+	};
+	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+		if (strcmp(verbs[i][0], resource) == 0 && strcmp(verbs[i][1], to) == 0)
+			return verbs[i][2];
+	return label_of(p, to);
+}
+
 json_t *ep_pages_moves(ep_page *p, const char *resource, int64_t id, const char *state)
 {
 	json_t *moves = json_array();
@@ -106,13 +151,40 @@ json_t *ep_pages_moves(ep_page *p, const char *resource, int64_t id, const char 
 		char target[128];
 		snprintf(target, sizeof target, "/api/v1/%s/%lld/transitions", resource, (long long)id);
 		if (ep_page_may(p, EP_POST, target, body))
-			json_array_append_new(moves, json_pack("{s:s, s:s}", "to", to[i], "label", label_of(p, to[i])));
+			json_array_append_new(moves, json_pack("{s:s, s:s}", "to", to[i], "label", move_label(p, resource, to[i])));
 		json_decref(body);
 	}
 	return moves;
 }
 
 /* ---- forms from the resource descriptions ---- */
+
+/* Money is stored in cents and typed in euros. */
+static bool is_cents(const ep_field *f)
+{
+	size_t n = strlen(f->name);
+	return f->type == EP_F_INT && n > 6 && strcmp(f->name + n - 6, "_cents") == 0;
+}
+
+bool ep_pages_euros(const char *s, int64_t *cents)
+{
+	char clean[64];
+	size_t n = 0;
+	for (const char *c = s; *c && n < sizeof clean - 1; c++) {
+		if (*c == ' ' || *c == '\'')
+			continue;
+		clean[n++] = *c == ',' ? '.' : *c;
+	}
+	clean[n] = '\0';
+	if (!n)
+		return false;
+	char *end;
+	double v = strtod(clean, &end);
+	if (*end || !(v >= 0) || v > 9e13)
+		return false;
+	*cents = (int64_t)(v * 100.0 + 0.5);
+	return true;
+}
 
 static bool writable(const ep_field *f, bool create, const char *bind)
 {
@@ -162,7 +234,11 @@ static json_t *form_fields(ep_page *p, const ep_resdef *d, bool create, const ch
 		const char *value = p->form ? ep_page_field(p, f->name) : text_of(p, record ? json_object_get(record, f->name) : NULL);
 		if (!value)
 			value = "";
-		json_t *o = json_pack("{s:s, s:s, s:s, s:b}", "name", f->name, "label", label_of(p, f->name), "value", value,
+		bool cents = is_cents(f);
+		if (cents && !p->form && record && json_is_integer(json_object_get(record, f->name)))
+			value = ep_arena_printf(p->arena, "%.2f", (double)json_integer_value(json_object_get(record, f->name)) / 100.0);
+		json_t *o = json_pack("{s:s, s:s, s:s, s:b}", "name", f->name, "label",
+				      cents ? ep_arena_printf(p->arena, "%s (EUR)", label_of(p, f->name)) : label_of(p, f->name), "value", value,
 				      "required", create && (f->flags & EP_F_REQUIRED));
 		if (f->doc)
 			json_object_set_new(o, "hint", json_string(f->doc));
@@ -171,8 +247,8 @@ static json_t *form_fields(ep_page *p, const ep_resdef *d, bool create, const ch
 			json_object_set(o, "error", err);
 		const char *kind = "text";
 		switch (f->type) {
-		case EP_F_TEXT: kind = f->max > 300 ? "textarea" : "text"; break;
-		case EP_F_INT: kind = "number"; break;
+		case EP_F_TEXT: kind = f->max > 2000 ? "textarea" : "text"; break;
+		case EP_F_INT: kind = cents ? "decimal" : "number"; break;
 		case EP_F_REAL: kind = "decimal"; break;
 		case EP_F_DATE: kind = "date"; break;
 		case EP_F_BOOL:
@@ -255,7 +331,13 @@ static json_t *form_body(ep_page *p, const ep_resdef *d, bool create, const char
 				json_object_set_new(body, f->name, json_string(""));
 			continue;
 		}
-		if (f->type == EP_F_INT || f->type == EP_F_REF) {
+		if (is_cents(f)) {
+			int64_t c;
+			if (!ep_pages_euros(v, &c))
+				json_object_set_new(errors, f->name, json_string("is not an amount in euros (such as 1250.50)"));
+			else
+				json_object_set_new(body, f->name, json_integer(c));
+		} else if (f->type == EP_F_INT || f->type == EP_F_REF) {
 			int64_t n;
 			if (ep_parse_i64z(v, INT64_MIN, INT64_MAX, &n) != EP_OK)
 				json_object_set_new(errors, f->name, json_string("is not a whole number"));
@@ -500,7 +582,7 @@ static json_t *row_cells(ep_page *p, const ep_resdef *d, json_t *rec, bool all)
 			json_object_set_new(c, "is_code", json_true());
 		if (f->type == EP_F_INT && strstr(f->name, "_cents") && json_is_integer(v))
 			json_object_set_new(c, "value", json_string(ep_arena_printf(p->arena, "%.2f EUR", (double)json_integer_value(v) / 100.0)));
-		if (f->type == EP_F_TEXT && f->max > 300)
+		if (f->type == EP_F_TEXT && f->max > 2000)
 			json_object_set_new(c, "is_long", json_true());
 		if (f->type == EP_F_REF && json_is_integer(v)) {
 			const ep_resdef *rd = ep_resdef_find(f->ref);

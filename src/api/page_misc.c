@@ -66,8 +66,12 @@ ep_status ep_page_document(ep_page *p)
 	json_object_set(p->ctx, "versions", ext ? json_object_get(ext, "items") : NULL);
 	char target[96];
 	snprintf(target, sizeof target, "/api/v1/documents/%lld/sign-off", (long long)id);
-	json_object_set_new(p->ctx, "may_sign_off", json_boolean(rec && !json_is_true(json_object_get(d, "frozen")) &&
+	/* The proposer never signs off their own proposal: a second person does. */
+	bool proposer = strcmp(str(d, "proposed_by"), p->who->user.username) == 0 ||
+			(rec && strcmp(str(rec, "proposed_by"), p->who->user.username) == 0);
+	json_object_set_new(p->ctx, "may_sign_off", json_boolean(rec && !proposer && !json_is_true(json_object_get(d, "frozen")) &&
 							 ep_page_may(p, EP_POST, target, NULL)));
+	json_object_set_new(p->ctx, "own_proposal", json_boolean(rec && proposer && !json_is_true(json_object_get(d, "frozen"))));
 	snprintf(target, sizeof target, "/api/v1/documents/%lld/declassifications", (long long)id);
 	json_object_set_new(p->ctx, "may_propose", json_boolean(ep_page_may(p, EP_POST, target, NULL)));
 	p->title = ep_arena_printf(p->arena, "%s%s%s", str(d, "number"), str(d, "suffix")[0] ? " " : "", str(d, "suffix"));
@@ -251,7 +255,7 @@ ep_status ep_page_audit(ep_page *p)
 ep_status ep_page_users(ep_page *p)
 {
 	ep_call c;
-	json_t *u = ep_page_get(p, &c, "/api/v1/users?limit=500");
+	json_t *u = ep_page_get(p, &c, "/api/v1/users");
 	if (!u)
 		return EP_E_NOTFOUND;
 	json_object_set(p->ctx, "users", json_object_get(u, "items"));

@@ -26,25 +26,12 @@ static json_int_t num(json_t *o, const char *k)
 	return json_integer_value(json_object_get(o, k));
 }
 
-/* Euros as typed ("1 250,50", "1250.5") to cents; false when it is not an amount. */
-static bool euros_to_cents(const char *s, int64_t *cents)
+/* The version a form carries (_version), or the current one when it carries none. */
+static int64_t form_version(ep_page *p, int64_t current)
 {
-	char clean[64];
-	size_t n = 0;
-	for (const char *c = s; *c && n < sizeof clean - 1; c++) {
-		if (*c == ' ' || *c == '\'')
-			continue;
-		clean[n++] = *c == ',' ? '.' : *c;
-	}
-	clean[n] = '\0';
-	if (!n)
-		return false;
-	char *end;
-	double v = strtod(clean, &end);
-	if (*end || !isfinite(v) || v < 0 || v > 9e13)
-		return false;
-	*cents = (int64_t)llround(v * 100.0);
-	return true;
+	const char *vs = ep_page_field(p, "_version");
+	int64_t v;
+	return vs && ep_parse_i64z(vs, 1, INT64_MAX, &v) == EP_OK ? v : current;
 }
 
 static const char *cents_text(ep_page *p, json_t *v)
@@ -83,7 +70,7 @@ ep_status ep_page_report(ep_page *p)
 				continue;
 			if (!v[0])
 				json_object_set_new(body, money[i], json_null());
-			else if (euros_to_cents(v, &c))
+			else if (ep_pages_euros(v, &c))
 				json_object_set_new(body, money[i], json_integer(c));
 			else
 				json_object_set_new(errors, money[i], json_string("is not an amount in euros (such as 1250.50)"));
@@ -316,6 +303,7 @@ ep_status ep_page_participation(ep_page *p)
 							      str(pt, "status"), "decide_action",
 							      ep_arena_printf(p->arena, "/actions/%lld/participants/%lld", (long long)num(a, "id"), (long long)num(pt, "org_id")),
 							      "org_id", num(pt, "org_id")));
+			json_object_set(json_array_get(rows, json_array_size(rows) - 1), "version", json_object_get(a, "version"));
 		}
 	}
 	json_object_set_new(p->ctx, "rows", rows);
@@ -336,19 +324,57 @@ ep_status ep_page_participation_set(ep_page *p)
 	json_t *body = json_pack("{s:s}", "status", status ? status : "");
 	char target[96];
 	snprintf(target, sizeof target, "/api/v1/actions/%lld/participants/%lld", (long long)p->ids[0], (long long)p->ids[1]);
-	json_t *a = ep_page_get(p, NULL, "/api/v1/actions/%lld", (long long)p->ids[0]);
+	ep_call got;
+	json_t *a = ep_page_get(p, &got, "/api/v1/actions/%lld", (long long)p->ids[0]);
 	if (!a) {
 		json_decref(body);
 		return EP_E_NOTFOUND;
 	}
 	ep_call c;
-	int st = ep_page_send(p, &c, EP_PATCH, target, body, 0);
+	int st = ep_page_send(p, &c, EP_PATCH, target, body, form_version(p, got.version));
 	json_decref(body);
 	if (st < 300)
 		return ep_page_redirect(p, "%s%sdone=participation", back, strchr(back, '?') ? "&" : "?");
 	if (st == 404 || st == 403 || st == 401)
 		return EP_E_NOTFOUND;
 	p->title = "The participation could not be recorded";
+	p->tmpl = "refused";
+	p->status = st;
+	json_object_set_new(p->ctx, "message", json_string(st == 412 ? "Someone else changed this action after you opened the page. Go back, look at it again, and repeat your decision if it still holds." : c.err.msg));
+	json_object_set_new(p->ctx, "back", json_string(back));
+	return EP_OK;
+}
+
+/* A leader or a participant added on the action's page: POST /actions/{id}/leaders or
+ * /actions/{id}/participants with the organisation chosen (and the leader's role). */
+ep_status ep_page_link_add(ep_page *p)
+{
+	bool leader = strstr(p->path, "/leaders") != NULL;
+	const char *org = ep_page_field(p, "org_id"), *role = ep_page_field(p, "role");
+	int64_t org_id = 0;
+	const char *back = ep_arena_printf(p->arena, "/actions/%lld", (long long)p->ids[0]);
+	ep_call got;
+	json_t *a = ep_page_get(p, &got, "/api/v1/actions/%lld", (long long)p->ids[0]);
+	if (!a)
+		return EP_E_NOTFOUND;
+	int64_t version = form_version(p, got.version);
+	ep_call c;
+	int st = 422;
+	memset(&c, 0, sizeof c);
+	if (!org || ep_parse_i64z(org, 1, INT64_MAX, &org_id) != EP_OK) {
+		ep_err_set(&c.err, EP_E_INVALID, "org_id", "choose an organisation");
+	} else {
+		json_t *body = json_pack("{s:I}", "org_id", (json_int_t)org_id);
+		if (leader)
+			json_object_set_new(body, "role", json_string(role && role[0] ? role : "leader"));
+		st = ep_page_send(p, &c, EP_POST, ep_arena_printf(p->arena, "/api/v1/actions/%lld/%s", (long long)p->ids[0], leader ? "leaders" : "participants"), body, version);
+		json_decref(body);
+		if (st < 300)
+			return ep_page_redirect(p, "%s?done=saved", back);
+		if (st == 404 || st == 403 || st == 401)
+			return EP_E_NOTFOUND;
+	}
+	p->title = leader ? "The leader could not be added" : "The participant could not be added";
 	p->tmpl = "refused";
 	p->status = st;
 	json_object_set_new(p->ctx, "message", json_string(c.err.msg));

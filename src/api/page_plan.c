@@ -54,6 +54,33 @@ static void chart_put(ep_page *p, const char *key, ep_buf *b, ep_status s)
 
 /* ---- home ---- */
 
+/* Starts the report of an action for an open round the round did not ask it for. */
+ep_status ep_page_report_ask(ep_page *p)
+{
+	const char *r = ep_page_field(p, "round_id");
+	int64_t round = 0;
+	if (!r || ep_parse_i64z(r, 1, INT64_MAX, &round) != EP_OK)
+		return EP_E_NOTFOUND;
+	if (!ep_page_get(p, NULL, "/api/v1/actions/%lld", (long long)p->ids[0]))
+		return EP_E_NOTFOUND;
+	json_t *body = json_pack("{s:I, s:I}", "round_id", (json_int_t)round, "action_id", (json_int_t)p->ids[0]);
+	ep_call c;
+	int st = ep_page_send(p, &c, EP_POST, "/api/v1/progress-reports", body, 0);
+	json_decref(body);
+	if (st < 300) {
+		const char *slash = strrchr(c.location, '/');
+		return ep_page_redirect(p, "/progress-reports/%s", slash ? slash + 1 : "");
+	}
+	if (st == 404 || st == 403 || st == 401)
+		return EP_E_NOTFOUND;
+	p->title = "The report could not be started";
+	p->tmpl = "refused";
+	p->status = st;
+	json_object_set_new(p->ctx, "message", json_string(c.err.msg));
+	json_object_set_new(p->ctx, "back", json_string(ep_arena_printf(p->arena, "/actions/%lld", (long long)p->ids[0])));
+	return EP_OK;
+}
+
 static bool led_by(json_t *action, const char *org)
 {
 	if (!org[0])
@@ -432,6 +459,7 @@ ep_status ep_page_action(ep_page *p)
 		return EP_E_NOTFOUND;
 	json_object_set(p->ctx, "action", a);
 	json_object_set_new(p->ctx, "version", json_integer(got.version));
+	char target[96];
 	json_t *oap = ep_page_get(p, NULL, "/api/v1/oaps/%lld", (long long)num(a, "oap_id"));
 	json_t *kpis = ep_page_get(p, NULL, "/api/v1/actions/%lld/kpis?limit=100", (long long)id);
 	json_object_set(p->ctx, "kpis", kpis ? json_object_get(kpis, "items") : NULL);
@@ -443,7 +471,6 @@ ep_status ep_page_action(ep_page *p)
 	json_t *pt;
 	json_array_foreach(parts, i, pt)
 	{
-		char target[96];
 		snprintf(target, sizeof target, "/api/v1/actions/%lld/participants/%lld", (long long)id, (long long)num(pt, "org_id"));
 		json_t *body = json_pack("{s:s}", "status", "confirmed");
 		bool may = ep_page_may(p, EP_PATCH, target, body);
@@ -466,15 +493,15 @@ ep_status ep_page_action(ep_page *p)
 		if (!xl || !act || !tgt || !have)
 			break;
 		json_t *table = json_array();
-		double target = json_number_value(json_object_get(k, "target"));
+		double goal_value = json_number_value(json_object_get(k, "target"));
 		for (size_t r = 0; r < nx; r++) {
 			const char *label = str(json_array_get(rounds, r), "round");
 			json_t *v = json_object_get(k, label);
 			xl[r] = label;
 			have[r] = json_is_number(v);
 			act[r] = have[r] ? json_number_value(v) : 0;
-			tgt[r] = target;
-			json_t *row = json_pack("{s:s, s:f}", "round", label, "target", target);
+			tgt[r] = goal_value;
+			json_t *row = json_pack("{s:s, s:f}", "round", label, "target", goal_value);
 			json_object_set(row, "actual", have[r] ? v : json_null());
 			json_array_append_new(table, row);
 		}
@@ -485,7 +512,7 @@ ep_status ep_page_action(ep_page *p)
 		ep_status s = ep_chart_lines(&b, ep_arena_printf(p->arena, "kpi-%lld", (long long)num(k, "kpi_id")),
 					     ep_arena_printf(p->arena, "%s: actual against target", name),
 					     ep_arena_printf(p->arena, "%s (%s) per reporting round, against the target of %g. The table below has the figures.",
-							     name, str(k, "unit"), target),
+							     name, str(k, "unit"), goal_value),
 					     xl, nx, series, 2, str(k, "unit"));
 		json_t *c = json_pack("{s:s, s:s, s:o, s:o, s:o}", "name", name, "unit", str(k, "unit"), "target",
 				      json_incref(json_object_get(k, "target")), "latest", json_incref(json_object_get(k, "latest")), "table", table);
@@ -498,9 +525,35 @@ ep_status ep_page_action(ep_page *p)
 		json_array_append_new(charts, c);
 	}
 	json_object_set_new(p->ctx, "kpi_charts", charts);
+	/* Open rounds without a report of this action: its leaders may ask for one. */
+	json_t *open = ep_page_get(p, NULL, "/api/v1/reporting-rounds?status=open&limit=50");
+	json_t *ask = json_array();
+	json_t *rd;
+	json_array_foreach(open ? json_object_get(open, "items") : NULL, i, rd)
+	{
+		bool has = false;
+		size_t j;
+		json_t *x;
+		json_array_foreach(rounds, j, x) has = has || (num(x, "round_id") == num(rd, "id") && num(x, "report_id"));
+		json_t *body = json_pack("{s:I, s:I}", "round_id", num(rd, "id"), "action_id", (json_int_t)id);
+		if (!has && ep_page_may(p, EP_POST, "/api/v1/progress-reports", body))
+			json_array_append_new(ask, json_pack("{s:I, s:s}", "round_id", num(rd, "id"), "label", str(rd, "label")));
+		json_decref(body);
+	}
+	json_object_set_new(p->ctx, "ask_reports", ask);
+	/* Adding leaders and inviting participants, for whom the plan lets. */
+	snprintf(target, sizeof target, "/api/v1/actions/%lld/participants", (long long)id);
+	bool may_invite = ep_page_may(p, EP_POST, target, NULL);
+	snprintf(target, sizeof target, "/api/v1/actions/%lld/leaders", (long long)id);
+	bool may_lead = ep_page_may(p, EP_POST, target, NULL);
+	if (may_invite || may_lead) {
+		json_t *orgs = ep_page_get(p, NULL, "/api/v1/organisations?limit=200&sort=code");
+		json_object_set(p->ctx, "orgs", orgs ? json_object_get(orgs, "items") : NULL);
+	}
+	json_object_set_new(p->ctx, "may_invite", json_boolean(may_invite));
+	json_object_set_new(p->ctx, "may_lead", json_boolean(may_lead));
 	json_object_set_new(p->ctx, "moves", ep_pages_moves(p, "actions", id, str(a, "status")));
 	json_object_set_new(p->ctx, "move_action", json_string(ep_arena_printf(p->arena, "/actions/%lld/transitions", (long long)id)));
-	char target[96];
 	snprintf(target, sizeof target, "/api/v1/actions/%lld", (long long)id);
 	json_object_set_new(p->ctx, "may_edit", json_boolean(ep_page_may(p, EP_PATCH, target, NULL)));
 	history(p, "actions", id);

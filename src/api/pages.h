@@ -19,6 +19,7 @@ ep_status ep_page_cycle(ep_page *p);
 ep_status ep_page_priority(ep_page *p);
 ep_status ep_page_oap(ep_page *p);
 ep_status ep_page_action(ep_page *p);
+ep_status ep_page_report_ask(ep_page *p);
 /* Monitoring and participation. */
 ep_status ep_page_report(ep_page *p);
 ep_status ep_page_rounds(ep_page *p);
@@ -26,6 +27,7 @@ ep_status ep_page_round(ep_page *p);
 ep_status ep_page_round_chase(ep_page *p);
 ep_status ep_page_participation(ep_page *p);
 ep_status ep_page_participation_set(ep_page *p);
+ep_status ep_page_link_add(ep_page *p);
 ep_status ep_page_cosi(ep_page *p);
 /* Documents, registers, search, audit, administration. */
 ep_status ep_page_documents(ep_page *p);
@@ -51,6 +53,8 @@ json_t *ep_pages_moves(ep_page *p, const char *resource, int64_t id, const char 
 void ep_pages_done(ep_page *p);
 /* s percent-encoded for a query value, in the arena. */
 const char *ep_pages_enc(ep_page *p, const char *s);
+/* An amount typed in euros ("1 250,50", "1250.5") as cents; false when it is not one. */
+bool ep_pages_euros(const char *s, int64_t *cents);
 /* The path's first segment ("oaps" of "/oaps/3/edit"), in the arena. */
 const char *ep_pages_resource(const ep_page *p);
 /* A local path safe to go back to after signing in: starts with one '/', no scheme. */

@@ -126,16 +126,22 @@ static num N(double v)
 	return r;
 }
 
-/* A data value for a person: at most 6 significant digits, millions and up shortened. */
+/* A data value for a person: 4 significant digits, or as many as the whole part has (up to 6), so
+ * 22.1261 is "22.13" and 996000 stays "996000"; millions and up shortened ("1.2M", "2.5bn"). */
 static num V(double v)
 {
 	num r;
 	double a = fabs(v);
-	if (!isfinite(v))
+	if (!isfinite(v)) {
 		snprintf(r.s, sizeof r.s, "-"); /* never reached: callers pass finite values */
-	else if (a < 999999.5)
-		snprintf(r.s, sizeof r.s, "%.6g", v == 0 ? 0.0 : v);
-	else if (a < 999.95e6)
+	} else if (a < 999999.5) {
+		int prec = a >= 1 ? (int)floor(log10(a)) + 1 : 4;
+		for (prec = prec < 4 ? 4 : prec; prec <= 6; prec++) {
+			snprintf(r.s, sizeof r.s, "%.*g", prec, v == 0 ? 0.0 : v);
+			if (!strchr(r.s, 'e')) /* 9999.7 needs a fifth digit, not "1e+04" */
+				break;
+		}
+	} else if (a < 999.95e6)
 		snprintf(r.s, sizeof r.s, "%.4gM", v / 1e6);
 	else if (a < 999.95e9)
 		snprintf(r.s, sizeof r.s, "%.4gbn", v / 1e9);
@@ -758,7 +764,7 @@ ep_status ep_chart_stacked(ep_buf *out, const char *id, const char *title, const
 		right = 30;
 	double axis_y = top + (double)nrows * row_h + 2;
 	scale sc;
-	scale_fit(&sc, 0, max, left, CHART_W - right);
+	scale_fit(&sc, max / 2, max, left, CHART_W - right);
 
 	svg_open(&w, id, "stacked", CHART_W, axis_y + 28, title, desc);
 	flow_init(&f, 8, CHART_W - 8);

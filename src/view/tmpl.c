@@ -757,10 +757,16 @@ static bool euro_date(const char *s, size_t n, bool with_time, char out[32])
 		if (i != n || h > 23 || mi > 59)
 			return false;
 	}
-	if (has_time && with_time)
-		snprintf(out, 32, "%.2s.%.2s.%.4s %02u:%02u", s + 8, s + 5, s, h, mi);
-	else
-		snprintf(out, 32, "%.2s.%.2s.%.4s", s + 8, s + 5, s);
+	/* "DD.MM.YYYY" and " HH:MM", written directly: this runs for every date cell of a table */
+	const char src[] = {s[8], s[9], '.', s[5], s[6], '.', s[0], s[1], s[2], s[3]};
+	memcpy(out, src, sizeof src);
+	size_t n_out = sizeof src;
+	if (has_time && with_time) {
+		const char tm[] = {' ', s[11], s[12], ':', s[14], s[15]};
+		memcpy(out + n_out, tm, sizeof tm);
+		n_out += sizeof tm;
+	}
+	out[n_out] = '\0';
 	return true;
 }
 
