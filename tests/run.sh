@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test of empact and sums them up. Each suite prints TAP ("ok N - name" /
 # "not ok N - name"): the cmocka unit tests (CMOCKA_MESSAGE_OUTPUT=TAP), the command-line tests
-# (tests/cli/*.sh), the end-to-end API tests (tests/e2e/, node --test, when node is installed)
-# and the fuzz-corpus replays. Unindented result lines are counted, so a suite whose tests
-# have subtests counts its top-level tests; "not ok ... # TODO" (a known, marked gap) is not a
-# failure. The last line is "N passed, N failed".
+# (tests/cli/*.sh), the end-to-end API tests (tests/e2e/, node --test, when node is installed),
+# the browser tests (tests/browser/, when Chromium and the npm test tools are installed; required
+# when CI=true) and the fuzz-corpus replays. Unindented result lines are counted, so a suite
+# whose tests have subtests counts its top-level tests; "not ok ... # TODO" (a known, marked
+# gap) is not a failure. The last line is "N passed, N failed".
 # Usage: tests/run.sh BUILD_DIR
 set -u
 build=${1:-build}
@@ -58,6 +59,26 @@ if command -v node >/dev/null 2>&1; then
 	run_suite "e2e/api" node --test --test-reporter=tap tests/e2e/
 else
 	echo "e2e/api: skipped (node is not installed)"
+fi
+
+# The web UI in Debian's headless Chromium, driven by playwright-core (scripts/deps.sh installs
+# both). Without them the suite is skipped, except in CI (CI=true), where that is a failure.
+browser_missing=()
+command -v node >/dev/null 2>&1 || browser_missing+=("node is not installed")
+[ -x /usr/bin/chromium ] || browser_missing+=("no /usr/bin/chromium")
+[ -d node_modules/playwright-core ] || browser_missing+=("no node_modules/playwright-core")
+[ -d node_modules/axe-core ] || browser_missing+=("no node_modules/axe-core")
+why=$(printf '%s, ' "${browser_missing[@]}")
+why="${why%, }; run scripts/deps.sh"
+if [ ${#browser_missing[@]} -eq 0 ]; then
+	run_suite "browser" node --test --test-reporter=tap tests/browser/
+elif [ "${CI:-}" = "true" ]; then
+	echo "browser: cannot run in CI ($why)"
+	printf '%-40s %4d passed, %d failed\n' "browser" 0 1
+	failed=$((failed + 1))
+	suites_failed+=("browser")
+else
+	echo "browser: skipped ($why)"
 fi
 
 if [ -n "${EMPACT_FUZZ_BINS:-}" ]; then

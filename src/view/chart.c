@@ -764,7 +764,7 @@ ep_status ep_chart_stacked(ep_buf *out, const char *id, const char *title, const
 		right = 30;
 	double axis_y = top + (double)nrows * row_h + 2;
 	scale sc;
-	scale_fit(&sc, max / 2, max, left, CHART_W - right);
+	scale_fit(&sc, 0, max, left, CHART_W - right);
 
 	svg_open(&w, id, "stacked", CHART_W, axis_y + 28, title, desc);
 	flow_init(&f, 8, CHART_W - 8);

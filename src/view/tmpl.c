@@ -22,15 +22,16 @@
 #include <string.h>
 
 #include "core/time.h"
+#include "core/classif.h"
 #include "core/banned.h"
 
 enum op_kind { OP_TEXT, OP_VAR, OP_RAW, OP_SECTION, OP_INVERTED, OP_EQ, OP_NEQ, OP_PARTIAL };
 enum path_kind { PATH_KEYS, PATH_DOT, PATH_INDEX, PATH_FIRST, PATH_LAST };
-enum filter { F_DATE, F_DATETIME, F_LABEL, F_UPPER, F_LOWER, F_COUNT, F_URL };
+enum filter { F_DATE, F_DATETIME, F_LABEL, F_UPPER, F_LOWER, F_COUNT, F_URL, F_CLASS };
 
 static const char *const filter_names[] = {
-	[F_DATE] = "date",   [F_DATETIME] = "datetime", [F_LABEL] = "label", [F_UPPER] = "upper",
-	[F_LOWER] = "lower", [F_COUNT] = "count",       [F_URL] = "url",
+        [F_DATE] = "date",   [F_DATETIME] = "datetime", [F_LABEL] = "label", [F_UPPER] = "upper",
+        [F_LOWER] = "lower", [F_COUNT] = "count",       [F_URL] = "url",      [F_CLASS] = "classification",
 };
 
 typedef struct seg {
@@ -276,7 +277,8 @@ static ep_status parse_path(comp *c, size_t at, const char *p, size_t n, op *o)
 		else if (n == 5 && memcmp(p, "@last", 5) == 0)
 			o->path = PATH_LAST;
 		else
-			return cerr(c, EP_E_INVALID, at, "\"%.*s\": '@' is only for @index, @first and @last", clip(n), p);
+			return cerr(c, EP_E_INVALID, at, "\"%.*s\": '@' is only for @index, @first and @last", clip(n),
+			            p);
 		return EP_OK;
 	}
 	tmpl *t = c->t;
@@ -442,10 +444,12 @@ static ep_status apply_tag(comp *c, size_t at, const char *content, size_t clen,
 	tg->o.line = c->lc_line;
 	tg->o.col = c->lc_col;
 	switch (tg->kind) {
-	case T_COMMENT: return EP_OK;
+	case T_COMMENT:
+		return EP_OK;
 	case T_VAR:
 	case T_RAW:
-	case T_PARTIAL: return emit(c, &tg->o);
+	case T_PARTIAL:
+		return emit(c, &tg->o);
 	case T_OPEN: {
 		if (c->nopen == EP_TMPL_MAX_NESTING)
 			return cerr(c, EP_E_LIMIT, at, "sections nest deeper than %d", EP_TMPL_MAX_NESTING);
@@ -466,7 +470,7 @@ static ep_status apply_tag(comp *c, size_t at, const char *content, size_t clen,
 			lc_to(c, os->at);
 			unsigned line = c->lc_line;
 			return cerr(c, EP_E_INVALID, at, "{{/%.*s}} does not close {{%.*s}} opened at line %u",
-				    clip(tg->plen), tg->path, clip(os->taglen), os->tag, line);
+			            clip(tg->plen), tg->path, clip(os->taglen), os->tag, line);
 		}
 		c->t->ops[os->op].a = (uint32_t)c->t->nops;
 		c->nopen--;
@@ -569,7 +573,7 @@ ep_status ep_tmpl_add(ep_tmpl_set *s, const char *name, const char *text, size_t
 		return ep_err_set(err, EP_E_INVALID, name, "%s: a template of this name exists already", name);
 	if (len > EP_TMPL_MAX_TEXT)
 		return ep_err_set(err, EP_E_LIMIT, name, "%s:1:1: the template is larger than %zu bytes", name,
-				  EP_TMPL_MAX_TEXT);
+		                  EP_TMPL_MAX_TEXT);
 	if (!grow((void **)&s->t, &s->cap, s->n + 1, sizeof(tmpl *)))
 		return ep_err_set(err, EP_E_INTERNAL, name, "%s: out of memory", name);
 	tmpl *t = calloc(1, sizeof *t);
@@ -611,7 +615,7 @@ ep_status ep_tmpl_add(ep_tmpl_set *s, const char *name, const char *text, size_t
 ep_status ep_html_escape(ep_buf *out, const char *s, size_t n)
 {
 	static const char *const rep[256] = {
-		['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+	        ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
 	};
 	size_t run = 0;
 	ep_status st = EP_OK;
@@ -735,7 +739,8 @@ static bool euro_date(const char *s, size_t n, bool with_time, char out[32])
 	bool has_time = n > 10;
 	unsigned h = 0, mi = 0;
 	if (has_time) {
-		if ((s[10] != 'T' && s[10] != ' ') || n < 16 || !digits(s + 11, 2) || s[13] != ':' || !digits(s + 14, 2))
+		if ((s[10] != 'T' && s[10] != ' ') || n < 16 || !digits(s + 11, 2) || s[13] != ':' ||
+		    !digits(s + 14, 2))
 			return false;
 		h = two(s + 11);
 		mi = two(s + 14);
@@ -866,7 +871,8 @@ static val lookup(const render *r, const tmpl *t, const op *o)
 			break;
 		}
 		return v;
-	default: break;
+	default:
+		break;
 	}
 	const seg *sg = t->segs + o->seg;
 	json_t *cur = NULL;
@@ -910,7 +916,8 @@ static void text_of(const val *v, char num[64], const char **s, size_t *n)
 		*s = "no";
 		*n = 2;
 		return;
-	default: return;
+	default:
+		return;
 	}
 }
 
@@ -921,13 +928,20 @@ static bool truthy(const val *v)
 	if (!v->j)
 		return false;
 	switch (json_typeof(v->j)) {
-	case JSON_STRING: return json_string_length(v->j) > 0;
-	case JSON_INTEGER: return json_integer_value(v->j) != 0;
-	case JSON_REAL: return json_real_value(v->j) != 0.0;
-	case JSON_TRUE: return true;
-	case JSON_ARRAY: return json_array_size(v->j) > 0;
-	case JSON_OBJECT: return json_object_size(v->j) > 0;
-	default: return false;
+	case JSON_STRING:
+		return json_string_length(v->j) > 0;
+	case JSON_INTEGER:
+		return json_integer_value(v->j) != 0;
+	case JSON_REAL:
+		return json_real_value(v->j) != 0.0;
+	case JSON_TRUE:
+		return true;
+	case JSON_ARRAY:
+		return json_array_size(v->j) > 0;
+	case JSON_OBJECT:
+		return json_object_size(v->j) > 0;
+	default:
+		return false;
 	}
 }
 
@@ -970,6 +984,26 @@ static ep_status put_value(render *r, const op *o, val v)
 				st = ep_buf_puts(b, date);
 				s = ep_buf_str(b);
 				n = b->len;
+			}
+			continue;
+		}
+		if (f == F_CLASS) {
+			/* A classification or marking token in the Council's wording: "restreint_ue" is
+			 * "RESTREINT UE/EU RESTRICTED", "limite" is "LIMITE"; anything else passes. */
+			char tok[24];
+			ep_class c;
+			if (n < sizeof tok) {
+				memcpy(tok, s, n);
+				tok[n] = '\0';
+				const char *w = strcmp(tok, "limite") == 0	     ? "LIMITE"
+						: strcmp(tok, "unclassified") == 0 ? "Unclassified"
+						: strcmp(tok, "none") == 0	     ? "None"
+						: ep_class_parse(tok, &c) == EP_OK  ? ep_class_label(c)
+										     : NULL;
+				if (w) {
+					s = w;
+					n = strlen(w);
+				}
 			}
 			continue;
 		}
@@ -1034,7 +1068,9 @@ static ep_status section(render *r, const op *o)
 			body.pushed = true;
 		}
 		break;
-	case OP_INVERTED: go = !truthy(&v); break;
+	case OP_INVERTED:
+		go = !truthy(&v);
+		break;
 	default: {
 		char num[64];
 		const char *s;
@@ -1053,12 +1089,12 @@ static ep_status partial(render *r, const op *o)
 	f->pc++;
 	const tmpl *p = get(r->set, o->str);
 	if (!p)
-		return ep_err_set(r->err, EP_E_NOTFOUND, r->root, "%s:%u:%u: no template \"%s\" for {{>%s}}", f->t->name,
-				  o->line, o->col, o->str, o->str);
+		return ep_err_set(r->err, EP_E_NOTFOUND, r->root, "%s:%u:%u: no template \"%s\" for {{>%s}}",
+		                  f->t->name, o->line, o->col, o->str, o->str);
 	if (r->depth == EP_TMPL_MAX_PARTIAL_DEPTH)
 		return ep_err_set(r->err, EP_E_LIMIT, r->root,
-				  "%s:%u:%u: partials nest deeper than %d at {{>%s}} (rendering %s)", f->t->name,
-				  o->line, o->col, EP_TMPL_MAX_PARTIAL_DEPTH, o->str, r->root);
+		                  "%s:%u:%u: partials nest deeper than %d at {{>%s}} (rendering %s)", f->t->name,
+		                  o->line, o->col, EP_TMPL_MAX_PARTIAL_DEPTH, o->str, r->root);
 	frame pf = {.t = p, .pc = 0, .end = (uint32_t)p->nops, .partial = true};
 	r->depth++;
 	return push(r, &pf);
