@@ -18,26 +18,26 @@
 #include "core/banned.h"
 
 #define CHART_W 640.0
-#define CHAR_W 7.0       /* estimated advance of one 12px sans-serif character */
-#define SMALL_W 6.4      /* the same at 11px */
-#define LABEL_CHARS 28   /* row labels are shortened past this */
-#define KEY_CHARS 32     /* legend names */
-#define XLABEL_CHARS 12  /* x labels of the line chart */
-#define COL_CHARS 16     /* column labels of the heat map */
+#define CHAR_W 7.0      /* estimated advance of one 12px sans-serif character */
+#define SMALL_W 6.4     /* the same at 11px */
+#define LABEL_CHARS 28  /* row labels are shortened past this */
+#define KEY_CHARS 32    /* legend names */
+#define XLABEL_CHARS 12 /* x labels of the line chart */
+#define COL_CHARS 16    /* column labels of the heat map */
 #define UNIT_CHARS 16
-#define LEGEND_Y 42.0    /* centre line of the first legend row */
+#define LEGEND_Y 42.0 /* centre line of the first legend row */
 #define LEGEND_ROW 20.0
-#define GRID "#e0e0e0"   /* grid lines */
-#define AXIS "#767676"   /* axis lines: 4.5:1 on white */
-#define MUTED "#595959"  /* tick labels: 7:1 on white */
-#define LABEL "#333333"  /* value labels */
+#define GRID "#e0e0e0"  /* grid lines */
+#define AXIS "#767676"  /* axis lines: 4.5:1 on white */
+#define MUTED "#595959" /* tick labels: 7:1 on white */
+#define LABEL "#333333" /* value labels */
 #define ELLIPSIS "\xE2\x80\xA6"
 #define REPLACEMENT "\xEF\xBF\xBD"
 
 /* Okabe-Ito, strongest contrast first; orange, sky blue and yellow are too pale for a thin line on
  * white (under 3:1), so lines use darker tones in their place. */
 static const char *const LINE_COLOURS[EP_CHART_MAX_KEYS] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
-							    "#000000", "#8C6D00", "#666666", "#2E86C1"};
+                                                            "#000000", "#8C6D00", "#666666", "#2E86C1"};
 static const char *const LINE_DASHES[4] = {NULL, "7 4", "2 3", "9 3 2 3"};
 #define MARKER_SHAPES 5
 
@@ -45,13 +45,13 @@ static const char *const LINE_DASHES[4] = {NULL, "7 4", "2 3", "9 3 2 3"};
 static const struct fill {
 	const char *fill, *ink;
 } FILLS[EP_CHART_MAX_KEYS] = {
-	{"#0072B2", "#ffffff"}, {"#E69F00", "#000000"}, {"#009E73", "#000000"}, {"#CC79A7", "#000000"},
-	{"#56B4E9", "#000000"}, {"#D55E00", "#000000"}, {"#8C6D00", "#ffffff"}, {"#000000", "#ffffff"},
+        {"#0072B2", "#ffffff"}, {"#E69F00", "#000000"}, {"#009E73", "#000000"}, {"#CC79A7", "#000000"},
+        {"#56B4E9", "#000000"}, {"#D55E00", "#000000"}, {"#8C6D00", "#ffffff"}, {"#000000", "#ffffff"},
 };
 
 /* ColorBrewer Blues: one hue, light to dark, readable with any colour vision. */
 static const char *const BLUES[9] = {"#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6",
-				     "#4292c6", "#2171b5", "#08519c", "#08306b"};
+                                     "#4292c6", "#2171b5", "#08519c", "#08306b"};
 
 static const char PAIR_A[] = "#0072B2";
 static const char PAIR_B[] = "#D55E00";
@@ -227,14 +227,26 @@ static void w_text(cw *w, const char *s, size_t max)
 		size_t n = utf8_next(p, &cp);
 		const char *rep = NULL;
 		switch (cp) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
+		case '&':
+			rep = "&amp;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '"':
+			rep = "&quot;";
+			break;
+		case '\'':
+			rep = "&#39;";
+			break;
 		case 0xFFFD:
 		case 0xFFFE:
-		case 0xFFFF: rep = REPLACEMENT; break;
+		case 0xFFFF:
+			rep = REPLACEMENT;
+			break;
 		default:
 			if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
 				rep = " ";
@@ -316,13 +328,13 @@ static bool val_ok(double v)
 }
 
 static void svg_open(cw *w, const char *id, const char *kind, double width, double height, const char *title,
-		     const char *desc)
+                     const char *desc)
 {
 	w_printf(w,
-		 "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"%s-t %s-d\" "
-		 "viewBox=\"0 0 %s %s\" width=\"%s\" height=\"%s\" class=\"chart chart-%s\" "
-		 "font-family=\"sans-serif\" font-size=\"12\" fill=\"#000000\">",
-		 id, id, N(width).s, N(height).s, N(width).s, N(height).s, kind);
+	         "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"%s-t %s-d\" "
+	         "viewBox=\"0 0 %s %s\" width=\"%s\" height=\"%s\" class=\"chart chart-%s\" "
+	         "font-family=\"sans-serif\" font-size=\"12\" fill=\"#000000\">",
+	         id, id, N(width).s, N(height).s, N(width).s, N(height).s, kind);
 	w_printf(w, "<title id=\"%s-t\">", id);
 	w_text(w, title, 0);
 	w_printf(w, "</title><desc id=\"%s-d\">", id);
@@ -339,9 +351,9 @@ static void svg_empty(cw *w, const char *id, const char *title, const char *desc
 {
 	svg_open(w, id, "empty", CHART_W, 80, title, desc);
 	w_printf(w,
-		 "<text class=\"empty\" x=\"%s\" y=\"56\" text-anchor=\"middle\" font-size=\"14\" "
-		 "fill=\"#555555\">No data yet</text></svg>",
-		 N(CHART_W / 2).s);
+	         "<text class=\"empty\" x=\"%s\" y=\"56\" text-anchor=\"middle\" font-size=\"14\" "
+	         "fill=\"#555555\">No data yet</text></svg>",
+	         N(CHART_W / 2).s);
 }
 
 /* Legend items flow left to right and wrap; the same flow run twice gives the same places, once
@@ -454,14 +466,14 @@ static void w_value_axis(cw *w, const scale *s, double y0, double y1)
 	for (int i = 0; i <= s->n; i++) {
 		double t = scale_tick(s, i), x = scale_pos(s, t);
 		w_printf(w, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"%s\" stroke-width=\"1\"/>", N(x).s,
-			 N(y0).s, N(x).s, N(y1).s, t == 0 ? AXIS : GRID);
+		         N(y0).s, N(x).s, N(y1).s, t == 0 ? AXIS : GRID);
 		w_printf(w,
-			 "<text class=\"tick\" x=\"%s\" y=\"%s\" text-anchor=\"middle\" font-size=\"11\" "
-			 "fill=\"" MUTED "\">%s</text>",
-			 N(x).s, N(y1 + 16).s, V(t).s);
+		         "<text class=\"tick\" x=\"%s\" y=\"%s\" text-anchor=\"middle\" font-size=\"11\" "
+		         "fill=\"" MUTED "\">%s</text>",
+		         N(x).s, N(y1 + 16).s, V(t).s);
 	}
 	w_printf(w, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"" AXIS "\" stroke-width=\"1\"/></g>",
-		 N(s->p0).s, N(y1).s, N(s->p1).s, N(y1).s);
+	         N(s->p0).s, N(y1).s, N(s->p1).s, N(y1).s);
 }
 
 /* ---- line chart ------------------------------------------------------------------------------ */
@@ -483,19 +495,19 @@ static const char *w_marker(cw *w, size_t shape, double x, double y, const char 
 	case 1:
 		tag = "rect";
 		w_printf(w, "<rect class=\"%s\" x=\"%s\" y=\"%s\" width=\"7\" height=\"7\"", cls, N(x - 3.5).s,
-			 N(y - 3.5).s);
+		         N(y - 3.5).s);
 		break;
 	case 2: /* triangle */
 		w_printf(w, "<path class=\"%s\" d=\"M%s %sL%s %sL%s %sZ\"", cls, N(x).s, N(y - 5).s, N(x + 4.5).s,
-			 N(y + 3.5).s, N(x - 4.5).s, N(y + 3.5).s);
+		         N(y + 3.5).s, N(x - 4.5).s, N(y + 3.5).s);
 		break;
 	case 3: /* diamond */
-		w_printf(w, "<path class=\"%s\" d=\"M%s %sL%s %sL%s %sL%s %sZ\"", cls, N(x).s, N(y - 5).s,
-			 N(x + 5).s, N(y).s, N(x).s, N(y + 5).s, N(x - 5).s, N(y).s);
+		w_printf(w, "<path class=\"%s\" d=\"M%s %sL%s %sL%s %sL%s %sZ\"", cls, N(x).s, N(y - 5).s, N(x + 5).s,
+		         N(y).s, N(x).s, N(y + 5).s, N(x - 5).s, N(y).s);
 		break;
 	default: /* triangle pointing down */
 		w_printf(w, "<path class=\"%s\" d=\"M%s %sL%s %sL%s %sZ\"", cls, N(x).s, N(y + 5).s, N(x + 4.5).s,
-			 N(y - 3.5).s, N(x - 4.5).s, N(y - 3.5).s);
+		         N(y - 3.5).s, N(x - 4.5).s, N(y - 3.5).s);
 		break;
 	}
 	w_printf(w, " fill=\"%s\" stroke=\"#ffffff\" stroke-width=\"1\">", colour);
@@ -509,9 +521,8 @@ static void w_line_style(cw *w, size_t s)
 		w_printf(w, " stroke-dasharray=\"%s\"", LINE_DASHES[s % 4]);
 }
 
-ep_status ep_chart_lines(ep_buf *out, const char *id, const char *title, const char *desc,
-			 const char *const *xlabels, size_t nx, const ep_series *series, size_t nseries,
-			 const char *unit)
+ep_status ep_chart_lines(ep_buf *out, const char *id, const char *title, const char *desc, const char *const *xlabels,
+                         size_t nx, const ep_series *series, size_t nseries, const char *unit)
 {
 	if (!out || !id_ok(id))
 		return EP_E_INVALID;
@@ -591,8 +602,8 @@ ep_status ep_chart_lines(ep_buf *out, const char *id, const char *title, const c
 	}
 	w_puts(&w, "</g>");
 	if (has_unit) {
-		w_printf(&w, "<text class=\"unit\" x=\"%s\" y=\"%s\" font-size=\"11\" fill=\"" MUTED "\">",
-			 N(x0).s, N(unit_y).s);
+		w_printf(&w, "<text class=\"unit\" x=\"%s\" y=\"%s\" font-size=\"11\" fill=\"" MUTED "\">", N(x0).s,
+		         N(unit_y).s);
 		w_text(&w, unit, UNIT_CHARS);
 		w_puts(&w, "</text>");
 	}
@@ -602,11 +613,11 @@ ep_status ep_chart_lines(ep_buf *out, const char *id, const char *title, const c
 	for (int i = 0; i <= sc.n; i++) {
 		double t = scale_tick(&sc, i), y = scale_pos(&sc, t);
 		w_printf(&w, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"%s\" stroke-width=\"1\"/>",
-			 N(x0).s, N(y).s, N(x1).s, N(y).s, t == 0 && i > 0 ? AXIS : GRID);
+		         N(x0).s, N(y).s, N(x1).s, N(y).s, t == 0 && i > 0 ? AXIS : GRID);
 		w_printf(&w,
-			 "<text class=\"tick\" x=\"%s\" y=\"%s\" text-anchor=\"end\" font-size=\"11\" "
-			 "fill=\"" MUTED "\">%s</text>",
-			 N(x0 - 6).s, N(y + 4).s, V(t).s);
+		         "<text class=\"tick\" x=\"%s\" y=\"%s\" text-anchor=\"end\" font-size=\"11\" "
+		         "fill=\"" MUTED "\">%s</text>",
+		         N(x0 - 6).s, N(y + 4).s, V(t).s);
 	}
 	w_puts(&w, "</g>");
 
@@ -621,19 +632,19 @@ ep_status ep_chart_lines(ep_buf *out, const char *id, const char *title, const c
 	if (every < 1)
 		every = 1;
 	w_printf(&w,
-		 "<g class=\"axis x\"><line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"" AXIS
-		 "\" stroke-width=\"1\"/>",
-		 N(x0).s, N(y1).s, N(x1).s, N(y1).s);
+	         "<g class=\"axis x\"><line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"" AXIS
+	         "\" stroke-width=\"1\"/>",
+	         N(x0).s, N(y1).s, N(x1).s, N(y1).s);
 	for (size_t i = 0; i < nx; i++) {
 		double x = x0 + ((double)i + 0.5) * band;
 		if (i % every)
 			continue;
 		w_printf(&w, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"" AXIS "\" stroke-width=\"1\"/>",
-			 N(x).s, N(y1).s, N(x).s, N(y1 + 4).s);
+		         N(x).s, N(y1).s, N(x).s, N(y1 + 4).s);
 		w_printf(&w,
-			 "<text class=\"xlabel\" x=\"%s\" y=\"%s\" text-anchor=\"middle\" font-size=\"11\" "
-			 "fill=\"" LABEL "\">",
-			 N(x).s, N(y1 + 17).s);
+		         "<text class=\"xlabel\" x=\"%s\" y=\"%s\" text-anchor=\"middle\" font-size=\"11\" "
+		         "fill=\"" LABEL "\">",
+		         N(x).s, N(y1 + 17).s);
 		w_text(&w, xlabels[i], XLABEL_CHARS);
 		w_puts(&w, "</text>");
 	}
@@ -667,8 +678,8 @@ ep_status ep_chart_lines(ep_buf *out, const char *id, const char *title, const c
 			if (!series_has(se, i))
 				continue;
 			double v = se->values[i];
-			const char *tag = w_marker(&w, s, x0 + ((double)i + 0.5) * band, scale_pos(&sc, v),
-						   LINE_COLOURS[s], cls);
+			const char *tag =
+			        w_marker(&w, s, x0 + ((double)i + 0.5) * band, scale_pos(&sc, v), LINE_COLOURS[s], cls);
 			w_puts(&w, "<title>");
 			w_text(&w, se->name, 0);
 			w_puts(&w, ", ");
@@ -706,7 +717,7 @@ ep_status ep_chart_lines(ep_buf *out, const char *id, const char *title, const c
 	for (size_t j = 0; j < nl; j++) {
 		size_t s = order[j];
 		w_printf(&w, "<text x=\"%s\" y=\"%s\" font-size=\"11\" fill=\"" LABEL "\">%s</text>",
-			 N(x0 + ((double)last[s] + 0.5) * band + 8).s, N(ly[s]).s, V(series[s].values[last[s]]).s);
+		         N(x0 + ((double)last[s] + 0.5) * band + 8).s, N(ly[s]).s, V(series[s].values[last[s]]).s);
 	}
 	w_puts(&w, "</g></svg>");
 	return w_end(&w);
@@ -719,9 +730,8 @@ static bool count_ok(double v)
 	return val_ok(v) && v >= 0;
 }
 
-ep_status ep_chart_stacked(ep_buf *out, const char *id, const char *title, const char *desc,
-			   const char *const *rows, size_t nrows, const char *const *cats, size_t ncats,
-			   const double *counts)
+ep_status ep_chart_stacked(ep_buf *out, const char *id, const char *title, const char *desc, const char *const *rows,
+                           size_t nrows, const char *const *cats, size_t ncats, const double *counts)
 {
 	if (!out || !id_ok(id))
 		return EP_E_INVALID;
@@ -773,7 +783,7 @@ ep_status ep_chart_stacked(ep_buf *out, const char *id, const char *title, const
 		double x, y;
 		flow_place(&f, key_w(cats[c], 12), &x, &y);
 		w_printf(&w, "<rect x=\"%s\" y=\"%s\" width=\"12\" height=\"12\" fill=\"%s\"/>", N(x).s, N(y - 6).s,
-			 FILLS[c].fill);
+		         FILLS[c].fill);
 		w_printf(&w, "<text x=\"%s\" y=\"%s\">", N(x + 18).s, N(y + 4).s);
 		w_text(&w, cats[c], KEY_CHARS);
 		w_puts(&w, "</text>");
@@ -792,9 +802,9 @@ ep_status ep_chart_stacked(ep_buf *out, const char *id, const char *title, const
 			double xa = scale_pos(&sc, cum), xb = scale_pos(&sc, cum + v);
 			cum += v;
 			w_printf(&w,
-				 "<rect class=\"seg c%zu\" x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill=\"%s\" "
-				 "stroke=\"#ffffff\" stroke-width=\"1\"><title>",
-				 c, N(xa).s, N(y).s, N(xb - xa).s, N(bar_h).s, FILLS[c].fill);
+			         "<rect class=\"seg c%zu\" x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill=\"%s\" "
+			         "stroke=\"#ffffff\" stroke-width=\"1\"><title>",
+			         c, N(xa).s, N(y).s, N(xb - xa).s, N(bar_h).s, FILLS[c].fill);
 			w_text(&w, rows[r], 0);
 			w_puts(&w, " \xE2\x80\x94 ");
 			w_text(&w, cats[c], 0);
@@ -802,12 +812,13 @@ ep_status ep_chart_stacked(ep_buf *out, const char *id, const char *title, const
 			num lab = V(v);
 			if ((double)strlen(lab.s) * SMALL_W + 6 <= xb - xa)
 				w_printf(&w,
-					 "<text x=\"%s\" y=\"%s\" text-anchor=\"middle\" font-size=\"11\" "
-					 "fill=\"%s\">%s</text>",
-					 N((xa + xb) / 2).s, N(y + bar_h / 2 + 4).s, FILLS[c].ink, lab.s);
+				         "<text x=\"%s\" y=\"%s\" text-anchor=\"middle\" font-size=\"11\" "
+				         "fill=\"%s\">%s</text>",
+				         N((xa + xb) / 2).s, N(y + bar_h / 2 + 4).s, FILLS[c].ink, lab.s);
 		}
-		w_printf(&w, "<text class=\"total\" x=\"%s\" y=\"%s\" font-size=\"11\" fill=\"" LABEL "\">%s</text></g>",
-			 N(scale_pos(&sc, cum) + 6).s, N(y + bar_h / 2 + 4).s, V(cum).s);
+		w_printf(&w,
+		         "<text class=\"total\" x=\"%s\" y=\"%s\" font-size=\"11\" fill=\"" LABEL "\">%s</text></g>",
+		         N(scale_pos(&sc, cum) + 6).s, N(y + bar_h / 2 + 4).s, V(cum).s);
 	}
 	w_puts(&w, "</svg>");
 	return w_end(&w);
@@ -828,9 +839,9 @@ static const char *ramp_ink(size_t idx)
 	return idx >= 6 ? "#ffffff" : "#000000";
 }
 
-ep_status ep_chart_heat(ep_buf *out, const char *id, const char *title, const char *desc,
-			const char *const *rows, size_t nrows, const char *const *cols, size_t ncols,
-			const int *levels, const char *const *level_names, size_t nlevels)
+ep_status ep_chart_heat(ep_buf *out, const char *id, const char *title, const char *desc, const char *const *rows,
+                        size_t nrows, const char *const *cols, size_t ncols, const int *levels,
+                        const char *const *level_names, size_t nlevels)
 {
 	if (!out || !id_ok(id))
 		return EP_E_INVALID;
@@ -893,11 +904,11 @@ ep_status ep_chart_heat(ep_buf *out, const char *id, const char *title, const ch
 		size_t idx = ramp_index(k, nlevels);
 		flow_place(&f, key_w(level_names[k], 16), &x, &y);
 		w_printf(&w,
-			 "<rect x=\"%s\" y=\"%s\" width=\"16\" height=\"16\" fill=\"%s\" stroke=\"#cccccc\" "
-			 "stroke-width=\"1\"/>",
-			 N(x).s, N(y - 8).s, BLUES[idx]);
+		         "<rect x=\"%s\" y=\"%s\" width=\"16\" height=\"16\" fill=\"%s\" stroke=\"#cccccc\" "
+		         "stroke-width=\"1\"/>",
+		         N(x).s, N(y - 8).s, BLUES[idx]);
 		w_printf(&w, "<text x=\"%s\" y=\"%s\" text-anchor=\"middle\" font-size=\"11\" fill=\"%s\">%zu</text>",
-			 N(x + 8).s, N(y + 4).s, ramp_ink(idx), k);
+		         N(x + 8).s, N(y + 4).s, ramp_ink(idx), k);
 		w_printf(&w, "<text x=\"%s\" y=\"%s\">", N(x + 22).s, N(y + 4).s);
 		w_text(&w, level_names[k], KEY_CHARS);
 		w_puts(&w, "</text>");
@@ -906,20 +917,19 @@ ep_status ep_chart_heat(ep_buf *out, const char *id, const char *title, const ch
 		double x, y;
 		flow_place(&f, key_w("no entry", 16), &x, &y);
 		w_printf(&w,
-			 "<rect x=\"%s\" y=\"%s\" width=\"14\" height=\"14\" fill=\"#ffffff\" stroke=\"#cccccc\" "
-			 "stroke-width=\"1\"/><text x=\"%s\" y=\"%s\">no entry</text>",
-			 N(x + 1).s, N(y - 7).s, N(x + 22).s, N(y + 4).s);
+		         "<rect x=\"%s\" y=\"%s\" width=\"14\" height=\"14\" fill=\"#ffffff\" stroke=\"#cccccc\" "
+		         "stroke-width=\"1\"/><text x=\"%s\" y=\"%s\">no entry</text>",
+		         N(x + 1).s, N(y - 7).s, N(x + 22).s, N(y + 4).s);
 	}
 	w_puts(&w, "</g><g class=\"cols\">");
 	for (size_t c = 0; c < ncols; c++) {
 		double cx = left + ((double)c + 0.5) * cell_w;
 		if (rotate)
-			w_printf(&w,
-				 "<text x=\"%s\" y=\"%s\" transform=\"rotate(-90 %s %s)\" font-size=\"11\">",
-				 N(cx + 4).s, N(gy - 6).s, N(cx + 4).s, N(gy - 6).s);
+			w_printf(&w, "<text x=\"%s\" y=\"%s\" transform=\"rotate(-90 %s %s)\" font-size=\"11\">",
+			         N(cx + 4).s, N(gy - 6).s, N(cx + 4).s, N(gy - 6).s);
 		else
 			w_printf(&w, "<text x=\"%s\" y=\"%s\" text-anchor=\"middle\" font-size=\"11\">", N(cx).s,
-				 N(gy - 6).s);
+			         N(gy - 6).s);
 		w_text(&w, cols[c], COL_CHARS);
 		w_puts(&w, "</text>");
 	}
@@ -935,14 +945,14 @@ ep_status ep_chart_heat(ep_buf *out, const char *id, const char *title, const ch
 			size_t idx = lv >= 0 ? ramp_index((size_t)lv, nlevels) : 0;
 			if (lv >= 0)
 				w_printf(&w,
-					 "<rect class=\"cell l%d\" x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" "
-					 "fill=\"%s\"><title>",
-					 lv, N(x + 0.5).s, N(y + 0.5).s, N(cell_w - 1).s, N(cell_h - 1).s, BLUES[idx]);
+				         "<rect class=\"cell l%d\" x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" "
+				         "fill=\"%s\"><title>",
+				         lv, N(x + 0.5).s, N(y + 0.5).s, N(cell_w - 1).s, N(cell_h - 1).s, BLUES[idx]);
 			else
 				w_printf(&w,
-					 "<rect class=\"cell empty\" x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" "
-					 "fill=\"#ffffff\" stroke=\"#cccccc\" stroke-width=\"1\"><title>",
-					 N(x + 1.5).s, N(y + 1.5).s, N(cell_w - 3).s, N(cell_h - 3).s);
+				         "<rect class=\"cell empty\" x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" "
+				         "fill=\"#ffffff\" stroke=\"#cccccc\" stroke-width=\"1\"><title>",
+				         N(x + 1.5).s, N(y + 1.5).s, N(cell_w - 3).s, N(cell_h - 3).s);
 			w_text(&w, rows[r], 0);
 			w_puts(&w, " \xE2\x80\x94 ");
 			w_text(&w, cols[c], 0);
@@ -954,9 +964,9 @@ ep_status ep_chart_heat(ep_buf *out, const char *id, const char *title, const ch
 			w_puts(&w, "</title></rect>");
 			if (lv >= 0 && numbers)
 				w_printf(&w,
-					 "<text x=\"%s\" y=\"%s\" text-anchor=\"middle\" font-size=\"11\" "
-					 "fill=\"%s\">%d</text>",
-					 N(x + cell_w / 2).s, N(y + cell_h / 2 + 4).s, ramp_ink(idx), lv);
+				         "<text x=\"%s\" y=\"%s\" text-anchor=\"middle\" font-size=\"11\" "
+				         "fill=\"%s\">%d</text>",
+				         N(x + cell_w / 2).s, N(y + cell_h / 2 + 4).s, ramp_ink(idx), lv);
 		}
 		w_puts(&w, "</g>");
 	}
@@ -975,17 +985,17 @@ static double share(const double *a, const double *b, size_t r)
 	return isfinite(p) && p >= 0 && p < 1e6 ? p : -1;
 }
 
-static void w_pair_bar(cw *w, const scale *sc, const char *row, const char *name, const char *cls,
-		       const char *colour, double v, double pct, double y, double h, const char *unit)
+static void w_pair_bar(cw *w, const scale *sc, const char *row, const char *name, const char *cls, const char *colour,
+                       double v, double pct, double y, double h, const char *unit)
 {
 	if (!val_ok(v)) {
 		w_printf(w, "<text x=\"%s\" y=\"%s\" font-size=\"11\" fill=\"" MUTED "\">no data</text>",
-			 N(scale_pos(sc, 0) + 6).s, N(y + h / 2 + 4).s);
+		         N(scale_pos(sc, 0) + 6).s, N(y + h / 2 + 4).s);
 		return;
 	}
 	double xa = scale_pos(sc, fmin(0, v)), xb = scale_pos(sc, fmax(0, v));
 	w_printf(w, "<rect class=\"bar %s\" x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill=\"%s\"><title>", cls,
-		 N(xa).s, N(y).s, N(xb - xa).s, N(h).s, colour);
+	         N(xa).s, N(y).s, N(xb - xa).s, N(h).s, colour);
 	w_text(w, row, 0);
 	w_puts(w, " \xE2\x80\x94 ");
 	w_text(w, name, 0);
@@ -993,16 +1003,16 @@ static void w_pair_bar(cw *w, const scale *sc, const char *row, const char *name
 	w_unit(w, unit);
 	w_puts(w, "</title></rect>");
 	w_printf(w, "<text x=\"%s\" y=\"%s\" font-size=\"11\" fill=\"" LABEL "\">%s", N(xb + 5).s, N(y + h / 2 + 4).s,
-		 V(v).s);
+	         V(v).s);
 	w_unit(w, unit);
 	if (pct >= 0)
 		w_printf(w, " (%.0f%%)", pct);
 	w_puts(w, "</text>");
 }
 
-ep_status ep_chart_pairs(ep_buf *out, const char *id, const char *title, const char *desc,
-			 const char *const *rows, size_t nrows, const char *a_name, const double *a,
-			 const char *b_name, const double *b, const char *unit)
+ep_status ep_chart_pairs(ep_buf *out, const char *id, const char *title, const char *desc, const char *const *rows,
+                         size_t nrows, const char *a_name, const double *a, const char *b_name, const double *b,
+                         const char *unit)
 {
 	if (!out || !id_ok(id))
 		return EP_E_INVALID;
@@ -1059,7 +1069,7 @@ ep_status ep_chart_pairs(ep_buf *out, const char *id, const char *title, const c
 		const char *name = k ? b_name : a_name;
 		flow_place(&f, key_w(name, 12), &x, &y);
 		w_printf(&w, "<rect x=\"%s\" y=\"%s\" width=\"12\" height=\"12\" fill=\"%s\"/>", N(x).s, N(y - 6).s,
-			 k ? PAIR_B : PAIR_A);
+		         k ? PAIR_B : PAIR_A);
 		w_printf(&w, "<text x=\"%s\" y=\"%s\">", N(x + 18).s, N(y + 4).s);
 		w_text(&w, name, KEY_CHARS);
 		w_puts(&w, "</text>");
@@ -1068,9 +1078,9 @@ ep_status ep_chart_pairs(ep_buf *out, const char *id, const char *title, const c
 	w_value_axis(&w, &sc, top, axis_y);
 	if (has_unit) {
 		w_printf(&w,
-			 "<text class=\"unit\" x=\"%s\" y=\"%s\" text-anchor=\"end\" font-size=\"11\" "
-			 "fill=\"" MUTED "\">",
-			 N(sc.p1).s, N(axis_y + 32).s);
+		         "<text class=\"unit\" x=\"%s\" y=\"%s\" text-anchor=\"end\" font-size=\"11\" "
+		         "fill=\"" MUTED "\">",
+		         N(sc.p1).s, N(axis_y + 32).s);
 		w_text(&w, unit, UNIT_CHARS);
 		w_puts(&w, "</text>");
 	}

@@ -37,9 +37,9 @@
 #include "core/buf.h"
 #include "core/status.h"
 
-#define EP_CHART_MAX_ITEMS 500      /* rows, columns, x points */
-#define EP_CHART_MAX_KEYS 8         /* series, categories, levels: one legend entry each */
-#define EP_CHART_VALUE_MAX 1e15     /* larger magnitudes are treated as missing */
+#define EP_CHART_MAX_ITEMS 500  /* rows, columns, x points */
+#define EP_CHART_MAX_KEYS 8     /* series, categories, levels: one legend entry each */
+#define EP_CHART_VALUE_MAX 1e15 /* larger magnitudes are treated as missing */
 #define EP_CHART_ID_MAX 64
 
 /* One line of a line chart: nx values; present (may be NULL: all present) marks the known ones. */
@@ -52,28 +52,26 @@ typedef struct ep_series {
 /* A line chart of KPI values over reporting rounds: xlabels are the rounds ("2018-H1"), one or more
  * series (actual, target), a missing value is a gap in the line, not zero. unit (may be NULL) is
  * shown over the value axis and in tooltips ("%", "cases"). */
-ep_status ep_chart_lines(ep_buf *out, const char *id, const char *title, const char *desc,
-			 const char *const *xlabels, size_t nx, const ep_series *series, size_t nseries,
-			 const char *unit);
+ep_status ep_chart_lines(ep_buf *out, const char *id, const char *title, const char *desc, const char *const *xlabels,
+                         size_t nx, const ep_series *series, size_t nseries, const char *unit);
 
 /* Horizontal stacked bars of counts (action status per OAP): one bar per row, one segment per
  * category; counts is nrows * ncats, row-major. Each bar ends with its total. */
-ep_status ep_chart_stacked(ep_buf *out, const char *id, const char *title, const char *desc,
-			   const char *const *rows, size_t nrows, const char *const *cats, size_t ncats,
-			   const double *counts);
+ep_status ep_chart_stacked(ep_buf *out, const char *id, const char *title, const char *desc, const char *const *rows,
+                           size_t nrows, const char *const *cats, size_t ncats, const double *counts);
 
 /* A heat map (participation matrix): rows (actions) x columns (countries, organisations); levels is
  * nrows * ncols, row-major, each a level 0..nlevels-1 (0 none, 1 invited, 2 confirmed, 3 leader) or
  * -1 for an empty cell. The legend names each level; cells show their level number when wide
  * enough. */
-ep_status ep_chart_heat(ep_buf *out, const char *id, const char *title, const char *desc,
-			const char *const *rows, size_t nrows, const char *const *cols, size_t ncols,
-			const int *levels, const char *const *level_names, size_t nlevels);
+ep_status ep_chart_heat(ep_buf *out, const char *id, const char *title, const char *desc, const char *const *rows,
+                        size_t nrows, const char *const *cols, size_t ncols, const int *levels,
+                        const char *const *level_names, size_t nlevels);
 
 /* Paired horizontal bars per row (grant, action): a (allocated) above b (used), both in unit
  * (may be NULL, e.g. "EUR"); the b label adds its share of a ("(83%)"). */
-ep_status ep_chart_pairs(ep_buf *out, const char *id, const char *title, const char *desc,
-			 const char *const *rows, size_t nrows, const char *a_name, const double *a,
-			 const char *b_name, const double *b, const char *unit);
+ep_status ep_chart_pairs(ep_buf *out, const char *id, const char *title, const char *desc, const char *const *rows,
+                         size_t nrows, const char *a_name, const double *a, const char *b_name, const double *b,
+                         const char *unit);
 
 #endif

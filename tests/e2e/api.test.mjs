@@ -859,7 +859,7 @@ test('security headers and X-Request-Id on success and error responses', async (
 		['GET', '/metrics', undefined, {}, 200],
 		['POST', '/api/v1/grants', { scheme: 'isf', reference: `H-${u()}`, amount_allocated_cents: 1 }, {}, 201],
 		['GET', '/api/v1/organisations/987654', undefined, {}, 404],
-		['GET', '/no/such/path', undefined, {}, 404],
+		['GET', '/api/v1/no/such/path', undefined, {}, 404],
 		['PUT', '/api/v1/organisations', {}, {}, 405],
 		['GET', '/api/v1/organisations?bogus=1', undefined, {}, 400],
 		['POST', '/api/v1/organisations', { code: '' }, {}, 422],

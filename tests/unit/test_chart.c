@@ -166,8 +166,8 @@ static void assert_chart(const char *s, const char *id)
 {
 	char head[200];
 	snprintf(head, sizeof head,
-		 "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"%s-t %s-d\" viewBox=\"", id,
-		 id);
+	         "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"%s-t %s-d\" viewBox=\"", id,
+	         id);
 	assert_xml(s);
 	assert_true(strncmp(s, head, strlen(head)) == 0);
 	char t[80];
@@ -263,7 +263,7 @@ static size_t markers(const char *svg, size_t s)
 /* ---- data ------------------------------------------------------------------------------------ */
 
 static const char *const ROUNDS[8] = {"2018-H1", "2018-H2", "2019-H1", "2019-H2",
-				      "2020-H1", "2020-H2", "2021-H1", "2021-H2"};
+                                      "2020-H1", "2020-H2", "2021-H1", "2021-H2"};
 /* Round 2 is unknown (its value, 9999, must not be drawn), round 5 is NaN. */
 static const double ACTUAL[8] = {40, 55, 9999, 81, 96, NAN, 120, 137};
 static const bool ACTUAL_KNOWN[8] = {true, true, false, true, true, true, true, true};
@@ -272,8 +272,8 @@ static const double TARGET[8] = {50, 60, 70, 80, 90, 100, 110, 120};
 static ep_status lines(ep_buf *b, const char *id)
 {
 	const ep_series s[2] = {{"Actual", ACTUAL, ACTUAL_KNOWN}, {"Target", TARGET, NULL}};
-	return ep_chart_lines(b, id, "KPI 1.2: cases opened", "Cases opened per round against the target", ROUNDS,
-			      8, s, 2, "cases");
+	return ep_chart_lines(b, id, "KPI 1.2: cases opened", "Cases opened per round against the target", ROUNDS, 8, s,
+	                      2, "cases");
 }
 
 static const char *const OAPS[3] = {"OAP 2022 Cybercrime", "OAP 2022 Firearms", "OAP 2022 Drugs"};
@@ -282,8 +282,8 @@ static const double COUNTS[12] = {3, 10, 4, 1, 0, 6, 12, 0, 2, 2, 2, 2};
 
 static ep_status stacked(ep_buf *b, const char *id)
 {
-	return ep_chart_stacked(b, id, "Actions by status", "Operational actions per OAP by status", OAPS, 3, STATUS,
-				4, COUNTS);
+	return ep_chart_stacked(b, id, "Actions by status", "Operational actions per OAP by status", OAPS, 3, STATUS, 4,
+	                        COUNTS);
 }
 
 static const char *const ACTIONS[3] = {"OA 1.1 Joint action days", "OA 2.3 Training", "OA 4.1 Money laundering"};
@@ -293,8 +293,8 @@ static const char *const LEVEL_NAMES[4] = {"none", "invited", "confirmed", "lead
 
 static ep_status heat(ep_buf *b, const char *id)
 {
-	return ep_chart_heat(b, id, "Participation", "Countries and organisations per action", ACTIONS, 3, COUNTRIES,
-			     5, LEVELS, LEVEL_NAMES, 4);
+	return ep_chart_heat(b, id, "Participation", "Countries and organisations per action", ACTIONS, 3, COUNTRIES, 5,
+	                     LEVELS, LEVEL_NAMES, 4);
 }
 
 static const char *const GRANTS[3] = {"Grant 101", "Grant 102", "Grant 103"};
@@ -304,7 +304,7 @@ static const double USED[3] = {996000, 450000, NAN};
 static ep_status pairs(ep_buf *b, const char *id)
 {
 	return ep_chart_pairs(b, id, "Funding", "Allocated against used per grant", GRANTS, 3, "Allocated", ALLOC,
-			      "Used", USED, "EUR");
+	                      "Used", USED, "EUR");
 }
 
 /* ---- tests ----------------------------------------------------------------------------------- */
@@ -449,9 +449,9 @@ static void test_heat_levels_checked(void **state)
 	ep_buf_init(&b, 0);
 	const int bad_hi[2] = {0, 4}, bad_lo[2] = {0, -2}, empty[2] = {-1, -1};
 	assert_int_equal(ep_chart_heat(&b, "h", "t", "d", ACTIONS, 1, COUNTRIES, 2, bad_hi, LEVEL_NAMES, 4),
-			 EP_E_INVALID);
+	                 EP_E_INVALID);
 	assert_int_equal(ep_chart_heat(&b, "h", "t", "d", ACTIONS, 1, COUNTRIES, 2, bad_lo, LEVEL_NAMES, 4),
-			 EP_E_INVALID);
+	                 EP_E_INVALID);
 	assert_int_equal(ep_chart_heat(&b, "h", "t", "d", ACTIONS, 1, COUNTRIES, 2, empty, NULL, 4), EP_E_INVALID);
 	assert_int_equal(b.len, 0);
 	/* All cells empty: nothing to show. */
@@ -490,8 +490,8 @@ static void test_number_format(void **state)
 	/* Value labels: 4 significant digits or the whole part, no exponent, M and bn for money. */
 	static const char *const rows[8] = {"a", "b", "c", "d", "e", "f", "g", "h"};
 	const double a[8] = {22.1261, 9999.7, 996000, 2.5e9, 0.0250368, -0.0, 1234567, 123456.7};
-	const char *const want[8] = {">22.13</text>", ">9999.7</text>", ">996000</text>", ">2.5bn</text>",
-				     ">0.02504</text>", ">0</text>",     ">1.235M</text>", ">123457</text>"};
+	const char *const want[8] = {">22.13</text>",   ">9999.7</text>", ">996000</text>", ">2.5bn</text>",
+	                             ">0.02504</text>", ">0</text>",      ">1.235M</text>", ">123457</text>"};
 	assert_int_equal(ep_chart_pairs(&b, "f", "t", "d", rows, 8, "a", a, "b", a, NULL), EP_OK);
 	const char *s = ep_buf_str(&b);
 	assert_chart(s, "f");
@@ -522,10 +522,18 @@ static void test_escaping(void **state)
 		ep_buf_reset(&b);
 		ep_status st = EP_E_INTERNAL;
 		switch (kind) {
-		case 0: st = ep_chart_lines(&b, "x", XSS, QUOTES, labels, 2, s, 2, XSS); break;
-		case 1: st = ep_chart_stacked(&b, "x", XSS, QUOTES, labels, 2, labels, 2, c4); break;
-		case 2: st = ep_chart_heat(&b, "x", XSS, QUOTES, labels, 2, labels, 2, lv, names, 2); break;
-		default: st = ep_chart_pairs(&b, "x", XSS, QUOTES, labels, 2, XSS, v, QUOTES, v, XSS); break;
+		case 0:
+			st = ep_chart_lines(&b, "x", XSS, QUOTES, labels, 2, s, 2, XSS);
+			break;
+		case 1:
+			st = ep_chart_stacked(&b, "x", XSS, QUOTES, labels, 2, labels, 2, c4);
+			break;
+		case 2:
+			st = ep_chart_heat(&b, "x", XSS, QUOTES, labels, 2, labels, 2, lv, names, 2);
+			break;
+		default:
+			st = ep_chart_pairs(&b, "x", XSS, QUOTES, labels, 2, XSS, v, QUOTES, v, XSS);
+			break;
 		}
 		assert_int_equal(st, EP_OK);
 		const char *out = ep_buf_str(&b);
@@ -567,7 +575,7 @@ static void test_long_labels(void **state)
 	ep_buf b;
 	ep_buf_init(&b, 0);
 	const char *const rows[1] = {"Operational action 7.4: joint investigation teams on \xC3\xA9migr\xC3\xA9 "
-				     "smuggling networks"};
+	                             "smuggling networks"};
 	const double c[1] = {4};
 	const char *const cats[1] = {"Ongoing"};
 	assert_int_equal(ep_chart_stacked(&b, "l", "t", "d", rows, 1, cats, 1, c), EP_OK);
@@ -656,7 +664,7 @@ static void test_limits(void **state)
 	assert_int_equal(ep_chart_lines(&b, "l", "t", "d", labels, 3, many, EP_CHART_MAX_KEYS + 1, NULL), EP_E_LIMIT);
 	assert_int_equal(ep_chart_stacked(&b, "l", "t", "d", labels, N, labels, 1, vals), EP_E_LIMIT);
 	assert_int_equal(ep_chart_stacked(&b, "l", "t", "d", labels, 1, labels, EP_CHART_MAX_KEYS + 1, vals),
-			 EP_E_LIMIT);
+	                 EP_E_LIMIT);
 	assert_int_equal(ep_chart_heat(&b, "l", "t", "d", labels, N, labels, 1, lv, LEVEL_NAMES, 2), EP_E_LIMIT);
 	assert_int_equal(ep_chart_heat(&b, "l", "t", "d", labels, 1, labels, N, lv, LEVEL_NAMES, 2), EP_E_LIMIT);
 	assert_int_equal(ep_chart_pairs(&b, "l", "t", "d", labels, N, "a", vals, "b", vals, NULL), EP_E_LIMIT);
@@ -709,13 +717,27 @@ static void test_empty(void **state)
 		ep_buf_reset(&b);
 		ep_status st = EP_E_INTERNAL;
 		switch (kind) {
-		case 0: st = ep_chart_lines(&b, "e", "Empty <1>", "d", NULL, 0, &s, 1, NULL); break;
-		case 1: st = ep_chart_lines(&b, "e", "Empty <1>", "d", ROUNDS, 3, NULL, 0, NULL); break;
-		case 2: st = ep_chart_stacked(&b, "e", "Empty <1>", "d", NULL, 0, STATUS, 4, NULL); break;
-		case 3: st = ep_chart_stacked(&b, "e", "Empty <1>", "d", OAPS, 3, NULL, 0, NULL); break;
-		case 4: st = ep_chart_heat(&b, "e", "Empty <1>", "d", NULL, 0, COUNTRIES, 5, NULL, LEVEL_NAMES, 4); break;
-		case 5: st = ep_chart_heat(&b, "e", "Empty <1>", "d", ACTIONS, 3, NULL, 0, NULL, NULL, 0); break;
-		default: st = ep_chart_pairs(&b, "e", "Empty <1>", "d", NULL, 0, "a", NULL, "b", NULL, "EUR"); break;
+		case 0:
+			st = ep_chart_lines(&b, "e", "Empty <1>", "d", NULL, 0, &s, 1, NULL);
+			break;
+		case 1:
+			st = ep_chart_lines(&b, "e", "Empty <1>", "d", ROUNDS, 3, NULL, 0, NULL);
+			break;
+		case 2:
+			st = ep_chart_stacked(&b, "e", "Empty <1>", "d", NULL, 0, STATUS, 4, NULL);
+			break;
+		case 3:
+			st = ep_chart_stacked(&b, "e", "Empty <1>", "d", OAPS, 3, NULL, 0, NULL);
+			break;
+		case 4:
+			st = ep_chart_heat(&b, "e", "Empty <1>", "d", NULL, 0, COUNTRIES, 5, NULL, LEVEL_NAMES, 4);
+			break;
+		case 5:
+			st = ep_chart_heat(&b, "e", "Empty <1>", "d", ACTIONS, 3, NULL, 0, NULL, NULL, 0);
+			break;
+		default:
+			st = ep_chart_pairs(&b, "e", "Empty <1>", "d", NULL, 0, "a", NULL, "b", NULL, "EUR");
+			break;
 		}
 		assert_int_equal(st, EP_OK);
 		const char *out = ep_buf_str(&b);
@@ -796,25 +818,25 @@ static void test_samples(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lines),
-		cmocka_unit_test(test_lines_gaps),
-		cmocka_unit_test(test_lines_negative_and_flat),
-		cmocka_unit_test(test_stacked),
-		cmocka_unit_test(test_heat),
-		cmocka_unit_test(test_heat_levels_checked),
-		cmocka_unit_test(test_pairs),
-		cmocka_unit_test(test_number_format),
-		cmocka_unit_test(test_escaping),
-		cmocka_unit_test(test_bad_text),
-		cmocka_unit_test(test_long_labels),
-		cmocka_unit_test(test_non_finite),
-		cmocka_unit_test(test_invalid_id),
-		cmocka_unit_test(test_limits),
-		cmocka_unit_test(test_null_arrays),
-		cmocka_unit_test(test_empty),
-		cmocka_unit_test(test_deterministic),
-		cmocka_unit_test(test_buffer_cap),
-		cmocka_unit_test(test_samples),
+	        cmocka_unit_test(test_lines),
+	        cmocka_unit_test(test_lines_gaps),
+	        cmocka_unit_test(test_lines_negative_and_flat),
+	        cmocka_unit_test(test_stacked),
+	        cmocka_unit_test(test_heat),
+	        cmocka_unit_test(test_heat_levels_checked),
+	        cmocka_unit_test(test_pairs),
+	        cmocka_unit_test(test_number_format),
+	        cmocka_unit_test(test_escaping),
+	        cmocka_unit_test(test_bad_text),
+	        cmocka_unit_test(test_long_labels),
+	        cmocka_unit_test(test_non_finite),
+	        cmocka_unit_test(test_invalid_id),
+	        cmocka_unit_test(test_limits),
+	        cmocka_unit_test(test_null_arrays),
+	        cmocka_unit_test(test_empty),
+	        cmocka_unit_test(test_deterministic),
+	        cmocka_unit_test(test_buffer_cap),
+	        cmocka_unit_test(test_samples),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
