@@ -54,6 +54,16 @@ static void chart_put(ep_page *p, const char *key, ep_buf *b, ep_status s)
 
 /* ---- home ---- */
 
+/* "Adopt or Return to drafting": the moves a decision offers. */
+static const char *moves_text(ep_page *p, json_t *moves)
+{
+	const char *t = "";
+	size_t i;
+	json_t *m;
+	json_array_foreach(moves, i, m) t = ep_arena_printf(p->arena, "%s%s%s", t, i ? " or " : "", str(m, "label"));
+	return t;
+}
+
 /* Starts the report of an action for an open round the round did not ask it for. */
 ep_status ep_page_report_ask(ep_page *p)
 {
@@ -154,7 +164,7 @@ ep_status ep_page_home(ep_page *p)
 	{
 		json_t *moves = ep_pages_moves(p, "oaps", num(a, "id"), str(a, "status"));
 		if (json_array_size(moves))
-			json_array_append_new(decide, json_pack("{s:s, s:s}", "what", ep_arena_printf(p->arena, "OAP %s (%s): %s", str(a, "title"), str(a, "status"), "next step"),
+			json_array_append_new(decide, json_pack("{s:s, s:s}", "what", ep_arena_printf(p->arena, "OAP %lld %s: %s", (long long)num(a, "first_year"), str(a, "title"), moves_text(p, moves)),
 								"href", ep_arena_printf(p->arena, "/oaps/%lld", (long long)num(a, "id"))));
 		json_decref(moves);
 	}
@@ -401,9 +411,7 @@ ep_status ep_page_oap(ep_page *p)
 	/* Action status of the plan, charted. */
 	if (total) {
 		const char *row[1] = {"Actions"};
-		const char *cats[7];
-		for (size_t s = 0; s < 7; s++)
-			cats[s] = action_states[s];
+		static const char *const cats[7] = {"proposed", "planned", "ongoing", "completed", "not completed", "cancelled", "continued"};
 		ep_buf b;
 		ep_buf_init(&b, 1 << 20);
 		chart_put(p, "safe_status_chart", &b,
@@ -415,6 +423,42 @@ ep_status ep_page_oap(ep_page *p)
 			if (counts[s] > 0)
 				json_array_append_new(tbl, json_pack("{s:s, s:i}", "status", action_states[s], "count", (int)counts[s]));
 		json_object_set_new(p->ctx, "status_table", tbl);
+	}
+	/* The participation matrix as a heat map: organisations by actions. */
+	json_t *mx = ep_page_get(p, NULL, "/api/v1/oaps/%lld/participation-matrix", (long long)id);
+	json_t *mcols = mx ? json_object_get(mx, "actions") : NULL, *mrows = mx ? json_object_get(mx, "rows") : NULL;
+	size_t nc = json_array_size(mcols), nr = json_array_size(mrows);
+	if (nc && nr && nc <= 500 && nr <= 500) {
+		static const char *const level_names[] = {"declined or withdrawn", "invited", "confirmed", "co-leader", "leader"};
+		const char **cols = ep_arena_alloc(p->arena, nc * sizeof *cols), **rws = ep_arena_alloc(p->arena, nr * sizeof *rws);
+		int *lv = ep_arena_alloc(p->arena, nc * nr * sizeof *lv);
+		if (cols && rws && lv) {
+			for (size_t c = 0; c < nc; c++)
+				cols[c] = str(json_array_get(mcols, c), "number");
+			for (size_t r = 0; r < nr; r++) {
+				json_t *row = json_array_get(mrows, r);
+				rws[r] = str(row, "organisation");
+				json_t *cells = json_array();
+				for (size_t c = 0; c < nc; c++) {
+					const char *v = str(row, cols[c]);
+					json_array_append_new(cells, json_string(v));
+					lv[r * nc + c] = strcmp(v, "invited") == 0	    ? 1
+							 : strcmp(v, "confirmed") == 0 ? 2
+							 : strcmp(v, "co_leader") == 0 ? 3
+							 : strcmp(v, "leader") == 0    ? 4
+							 : v[0]			       ? 0
+										       : -1;
+				}
+				json_object_set_new(row, "cells", cells);
+			}
+			ep_buf b;
+			ep_buf_init(&b, 4 << 20);
+			chart_put(p, "safe_matrix_chart", &b,
+				  ep_chart_heat(&b, "participation", "Participation matrix",
+						"Which organisations lead, co-lead or take part in which operational actions of the plan; the table below has the same.",
+						rws, nr, cols, nc, lv, level_names, 5));
+			json_object_set(p->ctx, "matrix", mx);
+		}
 	}
 	/* The workflow and what the user may do here. */
 	json_object_set_new(p->ctx, "moves", ep_pages_moves(p, "oaps", id, str(oap, "status")));
