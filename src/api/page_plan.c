@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
@@ -234,26 +235,40 @@ ep_status ep_page_cycle(ep_page *p)
 	ep_page_crumb(p, "Home", "/");
 	ep_page_crumb(p, "Policy cycles", "/cycles");
 	ep_page_crumb(p, str(c, "label"), NULL);
-	/* Funding allocated against used, per grant. */
+	/* Funding allocated against used: per grant, and per action as its reports say. */
 	json_t *fund = ep_page_get(p, NULL, "/api/v1/cycles/%lld/funding", (long long)id);
-	json_t *grants = fund ? json_object_get(fund, "grants") : NULL;
-	if (json_array_size(grants)) {
-		size_t n = json_array_size(grants) > 60 ? 60 : json_array_size(grants);
-		const char **rows = ep_arena_alloc(p->arena, n * sizeof *rows);
-		double *al = ep_arena_alloc(p->arena, n * sizeof *al), *us = ep_arena_alloc(p->arena, n * sizeof *us);
-		for (size_t i = 0; rows && al && us && i < n; i++) {
-			json_t *g = json_array_get(grants, i);
-			rows[i] = str(g, "reference")[0] ? str(g, "reference") : str(g, "title");
-			al[i] = (double)num(g, "allocated_cents") / 100.0;
-			us[i] = (double)num(g, "used_cents") / 100.0;
+	static const char *const sets[2][5] = {{"grants", "reference", "allocated_cents", "used_cents", "safe_grants_chart"},
+					       {"actions", "number", "reported_allocated_cents", "reported_used_cents", "safe_actions_chart"}};
+	for (size_t k = 0; fund && k < 2; k++) {
+		json_t *items = json_object_get(fund, sets[k][0]), *shown = json_array();
+		size_t i;
+		json_t *g;
+		json_array_foreach(items, i, g)
+		{
+			json_t *a = json_object_get(g, sets[k][2]), *u = json_object_get(g, sets[k][3]);
+			if ((json_is_integer(a) || json_is_integer(u)) && json_array_size(shown) < 60)
+				json_array_append_new(shown, json_pack("{s:s, s:s, s:s}", "name", str(g, sets[k][1]), "allocated",
+								       ep_arena_printf(p->arena, "%.2f", (double)json_integer_value(a) / 100.0), "used",
+								       ep_arena_printf(p->arena, "%.2f", (double)json_integer_value(u) / 100.0)));
 		}
-		ep_buf b;
-		ep_buf_init(&b, 1 << 20);
-		if (rows && al && us)
-			chart_put(p, "safe_funding_chart", &b, ep_chart_pairs(&b, "funding", "Funding allocated against used", "Euros allocated and used per grant of the cycle; the table below has the figures.", rows, n, "Allocated", al, "Used", us, "EUR"));
-		else
-			ep_buf_release(&b);
-		json_object_set(p->ctx, "grants", grants);
+		size_t n = json_array_size(shown);
+		const char **rows = n ? ep_arena_alloc(p->arena, n * sizeof *rows) : NULL;
+		double *al = n ? ep_arena_alloc(p->arena, n * sizeof *al) : NULL, *us = n ? ep_arena_alloc(p->arena, n * sizeof *us) : NULL;
+		if (n && rows && al && us) {
+			for (size_t r = 0; r < n; r++) {
+				json_t *x = json_array_get(shown, r);
+				rows[r] = str(x, "name");
+				al[r] = strtod(str(x, "allocated"), NULL);
+				us[r] = strtod(str(x, "used"), NULL);
+			}
+			ep_buf b;
+			ep_buf_init(&b, 1 << 20);
+			chart_put(p, sets[k][4], &b,
+				  ep_chart_pairs(&b, k ? "funding-actions" : "funding-grants",
+						 k ? "Resources allocated against used, per action" : "Funding allocated against used, per grant",
+						 "Euros allocated and used; the table below has the figures.", rows, n, "Allocated", al, "Used", us, "EUR"));
+		}
+		json_object_set_new(p->ctx, k ? "funding_actions" : "funding_grants", shown);
 	}
 	return EP_OK;
 }
