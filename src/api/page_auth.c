@@ -12,8 +12,14 @@
 
 bool ep_pages_safe_next(const char *next)
 {
-	return next && next[0] == '/' && next[1] != '/' && next[1] != '\\' && !strchr(next, '\\') && strlen(next) < 900 &&
-	       strncmp(next, "/sign-in", 8) != 0 && strncmp(next, "/sign-out", 9) != 0;
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strchr(next, '\\') || strlen(next) >= 900 ||
+	    strncmp(next, "/sign-in", 8) == 0 || strncmp(next, "/sign-out", 9) == 0)
+		return false;
+	/* It becomes a Location header: no control character, no space. */
+	for (const unsigned char *c = (const unsigned char *)next; *c; c++)
+		if (*c <= 0x20 || *c == 0x7f)
+			return false;
+	return true;
 }
 
 ep_status ep_page_sign_in(ep_page *p)
@@ -23,6 +29,7 @@ ep_status ep_page_sign_in(ep_page *p)
 		next = "/";
 	p->title = "Sign in";
 	p->tmpl = "sign_in";
+	ep_pages_done(p);
 	json_object_set_new(p->ctx, "next", json_string(next));
 	if (p->method == EP_GET) {
 		if (p->who->user.id)

@@ -9,13 +9,19 @@
 #include "http/query.h"
 #include "core/banned.h"
 
-/* A text area sends CR LF; empact stores LF. */
+/* A text area sends CR LF; empact stores LF. A lone CR is a line break too. */
 static void strip_cr(char *s)
 {
 	char *o = s;
-	for (const char *p = s; *p; p++)
-		if (!(p[0] == '\r' && p[1] == '\n'))
+	for (const char *p = s; *p; p++) {
+		if (*p == '\r') {
+			*o++ = '\n';
+			if (p[1] == '\n')
+				p++;
+		} else {
 			*o++ = *p;
+		}
+	}
 	*o = '\0';
 }
 

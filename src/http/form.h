@@ -4,7 +4,7 @@
  * boxes), so the result is a JSON object whose values are strings, or arrays of strings for a
  * repeated name. Strict like the query decoder: a malformed escape, a NUL byte, invalid UTF-8
  * or an empty name is an error naming the field; past EP_FORM_MAX_FIELDS fields, EP_E_LIMIT.
- * CRLF line breaks of text areas become LF.
+ * Line breaks of text areas (CR LF, or a lone CR) become LF.
  */
 #ifndef EP_HTTP_FORM_H
 #define EP_HTTP_FORM_H

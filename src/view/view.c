@@ -63,14 +63,6 @@ const char *ep_view_banner(int cls, bool limite, char *buf, size_t n)
 	return buf;
 }
 
-static bool has_role(const ep_principal *who, ep_role r)
-{
-	for (size_t i = 0; who && i < who->ngrants; i++)
-		if (who->grants[i].role == r)
-			return true;
-	return false;
-}
-
 static bool has_any(const ep_principal *who, unsigned bits)
 {
 	for (size_t i = 0; who && i < who->ngrants; i++)
@@ -107,9 +99,11 @@ static json_t *navigation(const ep_principal *who, const char *path)
 	if (member)
 		nav_item(nav, "Practices and JADs", "/registers", path);
 	nav_item(nav, "Search", "/search", path);
-	if (has_any(who, EP_ROLE_BIT(EP_ROLE_ADMIN) | EP_ROLE_BIT(EP_ROLE_GSC) | EP_ROLE_BIT(EP_ROLE_EST)))
+	/* The places behind one permission are offered to whom the permission table gives it. */
+	ep_target none = {0};
+	if (ep_access_check(who, "audit.read", &none, NULL) == EP_OK)
 		nav_item(nav, "Audit trail", "/audit", path);
-	if (has_role(who, EP_ROLE_ADMIN))
+	if (ep_access_check(who, "users.read", &none, NULL) == EP_OK)
 		nav_item(nav, "Users", "/admin/users", path);
 	return nav;
 }

@@ -20,11 +20,11 @@ static void test_form_decodes_fields(void **state)
 	ep_arena *a = ep_arena_new(0);
 	json_t *f;
 	ep_err err;
-	const char *s = "_csrf=abc&title=A+%3Cb%3E%26+c&text=line1%0D%0Aline2&status=confirmed&status=declined&empty=&bare";
+	const char *s = "_csrf=abc&title=A+%3Cb%3E%26+c&text=line1%0D%0Aline2%0D%0D%0Aline4%0Dx&status=confirmed&status=declined&empty=&bare";
 	assert_int_equal(ep_form_parse(s, strlen(s), a, &f, &err), EP_OK);
 	assert_string_equal(ep_form_get(f, "_csrf"), "abc");
 	assert_string_equal(ep_form_get(f, "title"), "A <b>& c");
-	assert_string_equal(ep_form_get(f, "text"), "line1\nline2");
+	assert_string_equal(ep_form_get(f, "text"), "line1\nline2\n\nline4\nx");
 	assert_true(json_is_array(json_object_get(f, "status")));
 	assert_int_equal(json_array_size(json_object_get(f, "status")), 2);
 	assert_string_equal(ep_form_get(f, "status"), "declined");
