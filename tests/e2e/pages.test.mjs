@@ -758,8 +758,13 @@ test('limits: a form over the body limit, a JSON body, bad encodings; static fil
 		for (let i = 0; i < 33; i++) chunked += `${part.length.toString(16)}\r\n${part}\r\n`;
 		chunked += '0\r\n\r\n';
 		raw = await rawRequest(s.port, chunked, { timeoutMs: 15000 });
-		assert.equal(raw.status, 413, head(raw));
-		assert.match(head(raw), /^Content-Type: text\/html; charset=utf-8\r?$/im);
+		// On a loaded machine the client may see the connection reset before it reads the 413
+		// (the server answers once the limit is passed, while the client is still sending): then
+		// there is no status at all. Either way nothing is created (checked below).
+		if (raw.status !== null) {
+			assert.equal(raw.status, 413, head(raw));
+			assert.match(head(raw), /^Content-Type: text\/html; charset=utf-8\r?$/im);
+		}
 		assert.equal(await count(), n, 'nothing was created');
 		// A form just under the limit is read (and here refused for its position, with the input kept).
 		const under = { _csrf: driver.csrf, number: '5.5', position: 'p', description: 'd'.repeat(900 * 1024) };
