@@ -1,8 +1,8 @@
 // empact: conveniences only. Every page works without this script.
 'use strict';
 document.addEventListener('DOMContentLoaded', () => {
-	// Filter forms submit themselves when a choice changes.
-	for (const f of document.querySelectorAll('form.filters')) {
+	// Filter forms (marked data-autosubmit) submit themselves when a choice changes.
+	for (const f of document.querySelectorAll('form[data-autosubmit]')) {
 		for (const s of f.querySelectorAll('select')) s.addEventListener('change', () => f.submit());
 	}
 	// After a failed form, focus its first invalid field.

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/num.h"
 #include "db/db_res.h"
@@ -19,6 +20,27 @@
 const char *ep_pages_param(const ep_page *p, const char *name)
 {
 	return ep_query_get(&p->query, name);
+}
+
+void ep_pages_name_actions(ep_page *p, json_t *rows)
+{
+	if (!json_array_size(rows))
+		return;
+	json_t *acts = ep_page_get(p, NULL, "/api/v1/actions?limit=500");
+	size_t i, j;
+	json_t *r, *a;
+	json_array_foreach(rows, i, r)
+	{
+		json_int_t id = json_integer_value(json_object_get(r, "action_id"));
+		json_array_foreach(acts ? json_object_get(acts, "items") : NULL, j, a)
+		{
+			if (json_integer_value(json_object_get(a, "id")) != id)
+				continue;
+			json_object_set(r, "action_number", json_object_get(a, "number"));
+			json_object_set(r, "action_title", json_object_get(a, "title"));
+			break;
+		}
+	}
 }
 
 const char *ep_pages_enc(ep_page *p, const char *s)
@@ -67,6 +89,14 @@ static const char *label_of(ep_page *p, const char *name)
 	for (char *c = l; *c; c++)
 		if (*c == '_' || *c == '-')
 			*c = ' ';
+	/* The cycle's acronyms keep their capitals. */
+	static const char *const acronyms[][2] = {{"jad", "JAD"}, {"kpi", "KPI"}, {"oap", "OAP"}, {"nec", "NEC"}, {"cosi", "COSI"}, {"est", "EST"}};
+	for (size_t i = 0; i < sizeof acronyms / sizeof acronyms[0]; i++) {
+		size_t an = strlen(acronyms[i][0]);
+		for (char *w = l; (w = strstr(w, acronyms[i][0])) != NULL; w += an)
+			if ((w == l || w[-1] == ' ') && (w[an] == '\0' || w[an] == ' '))
+				memcpy(w, acronyms[i][1], an);
+	}
 	if (l[0] >= 'a' && l[0] <= 'z')
 		l[0] = (char)(l[0] - 'a' + 'A');
 	return l;
@@ -150,8 +180,27 @@ json_t *ep_pages_moves(ep_page *p, const char *resource, int64_t id, const char 
 		json_t *body = json_pack("{s:s}", "to", to[i]);
 		char target[128];
 		snprintf(target, sizeof target, "/api/v1/%s/%lld/transitions", resource, (long long)id);
-		if (ep_page_may(p, EP_POST, target, body))
-			json_array_append_new(moves, json_pack("{s:s, s:s}", "to", to[i], "label", move_label(p, resource, to[i])));
+		if (ep_page_may(p, EP_POST, target, body)) {
+			json_t *m = json_pack("{s:s, s:s}", "to", to[i], "label", move_label(p, resource, to[i]));
+			/* What a move takes besides its target state, asked for next to its button. */
+			const char *field = NULL, *flabel = NULL;
+			if (strcmp(resource, "reporting-rounds") == 0 && strcmp(to[i], "open") == 0 && state && strcmp(state, "planned") != 0)
+				field = "reason", flabel = "Why it opens again";
+			else if (strcmp(resource, "progress-reports") == 0 && strcmp(to[i], "returned") == 0)
+				field = "comment", flabel = "What the Action Leader should change";
+			else if (strcmp(resource, "follow-ups") == 0)
+				field = "resolution", flabel = "Resolution";
+			else if (strcmp(resource, "overlaps") == 0)
+				field = "decision", flabel = "Decision";
+			if (field)
+				json_object_set_new(m, "field", json_string(field)), json_object_set_new(m, "field_label", json_string(flabel)),
+					json_object_set_new(m, "required", json_true());
+			static const char *const back_moves[] = {"drafting", "cancelled", "returned", "rejected", "dismissed", "not_completed", NULL};
+			for (size_t k = 0; back_moves[k]; k++)
+				if (strcmp(to[i], back_moves[k]) == 0)
+					json_object_set_new(m, "secondary", json_true());
+			json_array_append_new(moves, m);
+		}
 		json_decref(body);
 	}
 	return moves;
@@ -240,11 +289,22 @@ static json_t *form_fields(ep_page *p, const ep_resdef *d, bool create, const ch
 		json_t *o = json_pack("{s:s, s:s, s:s, s:b}", "name", f->name, "label",
 				      cents ? ep_arena_printf(p->arena, "%s (EUR)", label_of(p, f->name)) : label_of(p, f->name), "value", value,
 				      "required", create && (f->flags & EP_F_REQUIRED));
-		if (f->doc)
+		/* A hint that says more than the label: money is typed in euros, a classification is
+		 * chosen from its list, and a one-word description adds nothing. */
+		if (cents)
+			json_object_set_new(o, "hint", json_string("in euros, such as 1250.50"));
+		else if (f->doc && f->type != EP_F_CLASS && f->type != EP_F_MARK && strlen(f->doc) > 14 &&
+			 strcasecmp(f->doc, label_of(p, f->name)) != 0)
 			json_object_set_new(o, "hint", json_string(f->doc));
 		json_t *err = errors ? json_object_get(errors, f->name) : NULL;
 		if (err)
 			json_object_set(o, "error", err);
+		/* The hint and the problem are read out with the field. */
+		bool hint = json_object_get(o, "hint") != NULL;
+		if (hint || err)
+			json_object_set_new(o, "describedby",
+					    json_string(ep_arena_printf(p->arena, "%s%s%s", hint ? ep_arena_printf(p->arena, "f-%s-hint", f->name) : "",
+									hint && err ? " " : "", err ? ep_arena_printf(p->arena, "f-%s-error", f->name) : "")));
 		const char *kind = "text";
 		switch (f->type) {
 		case EP_F_TEXT: kind = f->max > 2000 ? "textarea" : "text"; break;
@@ -396,12 +456,16 @@ ep_status ep_page_new(ep_page *p)
 	if (place_of(p, &pl) != EP_OK)
 		return EP_E_NOTFOUND;
 	/* The form is offered only to whom the API would let create it. */
-	if (p->nids == 1 && !ep_page_get(p, NULL, "%s", pl.back[0] == '/' ? ep_arena_printf(p->arena, "/api/v1%s", pl.back) : pl.back))
+	json_t *parent = NULL;
+	if (p->nids == 1 && !(parent = ep_page_get(p, NULL, "/api/v1%s", pl.back)))
 		return EP_E_NOTFOUND;
+	const char *pname = parent ? json_string_value(json_object_get(parent, "title")) : NULL;
+	if (parent && !pname)
+		pname = json_string_value(json_object_get(parent, "short_name"));
 	p->title = ep_arena_printf(p->arena, "New %s", pl.d->singular);
 	p->tmpl = "form";
 	ep_page_crumb(p, "Home", "/");
-	ep_page_crumb(p, "Back", "%s", pl.back);
+	ep_page_crumb(p, pname ? pname : label_of(p, pl.d->name), "%s", pl.back);
 	ep_page_crumb(p, p->title, NULL);
 	json_t *errors = json_object();
 	if (p->method == EP_POST) {

@@ -221,6 +221,7 @@ ep_status ep_page_round(ep_page *p)
 	json_object_set(p->ctx, "missing", missing ? json_object_get(missing, "reports") : NULL);
 	json_t *reps = ep_page_get(p, NULL, "/api/v1/reporting-rounds/%lld/progress-reports?limit=500", (long long)id);
 	json_object_set(p->ctx, "reports", reps ? json_object_get(reps, "items") : NULL);
+	ep_pages_name_actions(p, reps ? json_object_get(reps, "items") : NULL);
 	json_t *ov = ep_page_get(p, NULL, "/api/v1/reporting-rounds/%lld/overview", (long long)id);
 	json_object_set(p->ctx, "overview", ov);
 	json_object_set_new(p->ctx, "moves", ep_pages_moves(p, "reporting-rounds", id, str(round, "status")));

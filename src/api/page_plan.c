@@ -187,6 +187,7 @@ ep_status ep_page_home(ep_page *p)
 			}
 		}
 	}
+	ep_pages_name_actions(p, due);
 	json_object_set_new(p->ctx, "reports_due", due);
 	json_object_set_new(p->ctx, "decide", decide);
 	json_t *recent = ep_page_get(p, NULL, "/api/v1/audit?outcome=ok&limit=40");

@@ -51,6 +51,9 @@ const char *ep_pages_param(const ep_page *p, const char *name);
 json_t *ep_pages_moves(ep_page *p, const char *resource, int64_t id, const char *state);
 /* A status message for ?done=CODE after a redirect (a fixed text, never the query's). */
 void ep_pages_done(ep_page *p);
+/* Adds action_number and action_title to rows that have an action_id (actions the user may
+ * read; the others stay unnamed). */
+void ep_pages_name_actions(ep_page *p, json_t *rows);
 /* s percent-encoded for a query value, in the arena. */
 const char *ep_pages_enc(ep_page *p, const char *s);
 /* An amount typed in euros ("1 250,50", "1250.5") as cents; false when it is not one. */
