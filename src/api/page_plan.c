@@ -440,8 +440,47 @@ ep_status ep_page_oap(ep_page *p)
 				json_array_append_new(tbl, json_pack("{s:s, s:i}", "status", action_states[s], "count", (int)counts[s]));
 		json_object_set_new(p->ctx, "status_table", tbl);
 	}
+	/* The workflow and what the user may do here. */
+	json_object_set_new(p->ctx, "moves", ep_pages_moves(p, "oaps", id, str(oap, "status")));
+	json_object_set_new(p->ctx, "move_action", json_string(ep_arena_printf(p->arena, "/oaps/%lld/transitions", (long long)id)));
+	char target[96];
+	snprintf(target, sizeof target, "/api/v1/oaps/%lld/actions", (long long)id);
+	json_t *body = json_pack("{s:I}", "oap_id", (json_int_t)id);
+	json_object_set_new(p->ctx, "may_new_action", json_boolean(ep_page_may(p, EP_POST, target, body)));
+	json_decref(body);
+	snprintf(target, sizeof target, "/api/v1/oaps/%lld", (long long)id);
+	json_object_set_new(p->ctx, "may_edit", json_boolean(ep_page_may(p, EP_PATCH, target, NULL)));
+	snprintf(target, sizeof target, "/api/v1/oaps/%lld/sections", (long long)id);
+	body = json_pack("{s:I}", "oap_id", (json_int_t)id);
+	json_object_set_new(p->ctx, "may_new_section", json_boolean(ep_page_may(p, EP_POST, target, body)));
+	json_decref(body);
+	/* Revisions of the same plan. */
+	json_t *all = ep_page_get(p, NULL, "/api/v1/priorities/%lld/oaps?limit=200", (long long)num(oap, "priority_id"));
+	json_t *revs = json_array();
+	json_array_foreach(all ? json_object_get(all, "items") : NULL, i, a) if (num(a, "first_year") == num(oap, "first_year"))
+		json_array_append(revs, a);
+	json_object_set_new(p->ctx, "revisions", revs);
+	history(p, "oaps", id);
+	p->title = ep_arena_printf(p->arena, "OAP %lld: %s", (long long)num(oap, "first_year"), str(oap, "title"));
+	p->tmpl = "oap";
+	ep_pages_done(p);
+	ep_page_crumb(p, "Home", "/");
+	ep_page_crumb(p, "Policy cycles", "/cycles");
+	if (pr)
+		ep_page_crumb(p, str(pr, "short_name"), "/priorities/%lld", (long long)num(pr, "id"));
+	ep_page_crumb(p, ep_arena_printf(p->arena, "OAP %lld", (long long)num(oap, "first_year")), NULL);
+	return EP_OK;
+}
+
+/* The participation matrix of a plan as a heat map, organisations by actions, with its table. */
+ep_status ep_page_oap_matrix(ep_page *p)
+{
+	json_t *oap = ep_page_get(p, NULL, "/api/v1/oaps/%lld", (long long)p->ids[0]);
+	if (!oap)
+		return EP_E_NOTFOUND;
+	json_object_set(p->ctx, "oap", oap);
 	/* The participation matrix as a heat map: organisations by actions. */
-	json_t *mx = ep_page_get(p, NULL, "/api/v1/oaps/%lld/participation-matrix", (long long)id);
+	json_t *mx = ep_page_get(p, NULL, "/api/v1/oaps/%lld/participation-matrix", (long long)p->ids[0]);
 	json_t *mcols = mx ? json_object_get(mx, "actions") : NULL, *mrows = mx ? json_object_get(mx, "rows") : NULL;
 	size_t nc = json_array_size(mcols), nr = json_array_size(mrows);
 	if (nc && nr && nc <= 500 && nr <= 500) {
@@ -476,35 +515,11 @@ ep_status ep_page_oap(ep_page *p)
 			json_object_set(p->ctx, "matrix", mx);
 		}
 	}
-	/* The workflow and what the user may do here. */
-	json_object_set_new(p->ctx, "moves", ep_pages_moves(p, "oaps", id, str(oap, "status")));
-	json_object_set_new(p->ctx, "move_action", json_string(ep_arena_printf(p->arena, "/oaps/%lld/transitions", (long long)id)));
-	char target[96];
-	snprintf(target, sizeof target, "/api/v1/oaps/%lld/actions", (long long)id);
-	json_t *body = json_pack("{s:I}", "oap_id", (json_int_t)id);
-	json_object_set_new(p->ctx, "may_new_action", json_boolean(ep_page_may(p, EP_POST, target, body)));
-	json_decref(body);
-	snprintf(target, sizeof target, "/api/v1/oaps/%lld", (long long)id);
-	json_object_set_new(p->ctx, "may_edit", json_boolean(ep_page_may(p, EP_PATCH, target, NULL)));
-	snprintf(target, sizeof target, "/api/v1/oaps/%lld/sections", (long long)id);
-	body = json_pack("{s:I}", "oap_id", (json_int_t)id);
-	json_object_set_new(p->ctx, "may_new_section", json_boolean(ep_page_may(p, EP_POST, target, body)));
-	json_decref(body);
-	/* Revisions of the same plan. */
-	json_t *all = ep_page_get(p, NULL, "/api/v1/priorities/%lld/oaps?limit=200", (long long)num(oap, "priority_id"));
-	json_t *revs = json_array();
-	json_array_foreach(all ? json_object_get(all, "items") : NULL, i, a) if (num(a, "first_year") == num(oap, "first_year"))
-		json_array_append(revs, a);
-	json_object_set_new(p->ctx, "revisions", revs);
-	history(p, "oaps", id);
-	p->title = ep_arena_printf(p->arena, "OAP %lld: %s", (long long)num(oap, "first_year"), str(oap, "title"));
-	p->tmpl = "oap";
-	ep_pages_done(p);
+	p->title = ep_arena_printf(p->arena, "Participation matrix: OAP %lld %s", (long long)num(oap, "first_year"), str(oap, "title"));
+	p->tmpl = "oap_matrix";
 	ep_page_crumb(p, "Home", "/");
-	ep_page_crumb(p, "Policy cycles", "/cycles");
-	if (pr)
-		ep_page_crumb(p, str(pr, "short_name"), "/priorities/%lld", (long long)num(pr, "id"));
-	ep_page_crumb(p, ep_arena_printf(p->arena, "OAP %lld", (long long)num(oap, "first_year")), NULL);
+	ep_page_crumb(p, ep_arena_printf(p->arena, "OAP %lld: %s", (long long)num(oap, "first_year"), str(oap, "title")), "/oaps/%lld", (long long)p->ids[0]);
+	ep_page_crumb(p, "Participation matrix", NULL);
 	return EP_OK;
 }
 

@@ -28,6 +28,7 @@ static const ep_page_route routes[] = {
 	GET("/cycles/{id}", ep_page_cycle),
 	GET("/priorities/{id}", ep_page_priority),
 	GET("/oaps/{id}", ep_page_oap),
+	GET("/oaps/{id}/participation", ep_page_oap_matrix),
 	GET("/actions/{id}", ep_page_action),
 	POST("/actions/{id}/participants/{id}", ep_page_participation_set),
 	POST("/actions/{id}/participants", ep_page_link_add),

@@ -18,6 +18,7 @@ ep_status ep_page_cycles(ep_page *p);
 ep_status ep_page_cycle(ep_page *p);
 ep_status ep_page_priority(ep_page *p);
 ep_status ep_page_oap(ep_page *p);
+ep_status ep_page_oap_matrix(ep_page *p);
 ep_status ep_page_action(ep_page *p);
 ep_status ep_page_report_ask(ep_page *p);
 /* Monitoring and participation. */

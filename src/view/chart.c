@@ -935,6 +935,19 @@ ep_status ep_chart_heat(ep_buf *out, const char *id, const char *title, const ch
 	}
 	w_puts(&w, "</g>");
 
+	/* A large matrix (a 60-action plan with its organisations) is mostly empty cells: they are
+	 * drawn as one background with grid lines instead of a cell each, so that the chart stays a
+	 * few tens of kilobytes. */
+	bool compact = nrows * ncols > 400;
+	if (compact) {
+		w_printf(&w,
+		         "<rect class=\"grid\" x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill=\"#ffffff\" "
+		         "stroke=\"#cccccc\" stroke-width=\"1\"/><path class=\"grid\" stroke=\"#eeeeee\" stroke-width=\"1\" d=\"",
+		         N(left).s, N(gy).s, N((double)ncols * cell_w).s, N((double)nrows * cell_h).s);
+		for (size_t r = 1; r < nrows; r++)
+			w_printf(&w, "M%s %sh%s", N(left).s, N(gy + (double)r * cell_h).s, N((double)ncols * cell_w).s);
+		w_puts(&w, "\"/>");
+	}
 	for (size_t r = 0; r < nrows; r++) {
 		double y = gy + (double)r * cell_h;
 		w_puts(&w, "<g class=\"row\">");
@@ -942,6 +955,8 @@ ep_status ep_chart_heat(ep_buf *out, const char *id, const char *title, const ch
 		for (size_t c = 0; c < ncols; c++) {
 			int lv = levels[r * ncols + c];
 			double x = left + (double)c * cell_w;
+			if (compact && lv < 0)
+				continue;
 			size_t idx = lv >= 0 ? ramp_index((size_t)lv, nlevels) : 0;
 			if (lv >= 0)
 				w_printf(&w,

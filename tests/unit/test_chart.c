@@ -442,6 +442,40 @@ static void test_heat(void **state)
 	ep_buf_release(&b);
 }
 
+/* A plan of 60 actions and 70 organisations: the empty cells are one background, so the chart
+ * stays small, and every filled cell is still drawn with its tooltip. */
+static void test_heat_large_is_compact(void **state)
+{
+	(void)state;
+	enum { R = 70, C = 60 };
+	static const char *rows[R], *cols[C];
+	static char rn[R][8], cn[C][8];
+	static int lv[R * C];
+	size_t filled = 0;
+	for (size_t r = 0; r < R; r++) {
+		snprintf(rn[r], sizeof rn[r], "O%zu", r);
+		rows[r] = rn[r];
+	}
+	for (size_t c = 0; c < C; c++) {
+		snprintf(cn[c], sizeof cn[c], "%zu.%zu", c / 10 + 1, c % 10 + 1);
+		cols[c] = cn[c];
+	}
+	for (size_t i = 0; i < R * C; i++) {
+		lv[i] = i % 17 == 0 ? (int)(i % 4) : -1;
+		filled += lv[i] >= 0;
+	}
+	ep_buf b;
+	ep_buf_init(&b, 0);
+	assert_int_equal(ep_chart_heat(&b, "big", "Participation", "Who takes part", rows, R, cols, C, lv, LEVEL_NAMES, 4),
+	                 EP_OK);
+	const char *s = ep_buf_str(&b);
+	assert_chart(s, "big");
+	assert_int_equal(count(s, "<rect class=\"cell empty\""), 0);
+	assert_int_equal(count(s, "<rect class=\"cell l"), filled);
+	assert_true(b.len < 80 * 1024);
+	ep_buf_release(&b);
+}
+
 static void test_heat_levels_checked(void **state)
 {
 	(void)state;
@@ -823,6 +857,7 @@ int main(void)
 	        cmocka_unit_test(test_lines_negative_and_flat),
 	        cmocka_unit_test(test_stacked),
 	        cmocka_unit_test(test_heat),
+	        cmocka_unit_test(test_heat_large_is_compact),
 	        cmocka_unit_test(test_heat_levels_checked),
 	        cmocka_unit_test(test_pairs),
 	        cmocka_unit_test(test_number_format),
