@@ -98,5 +98,7 @@ void ep_page_form_failed(ep_page *p, const ep_call *call)
 		json_object_set(p->ctx, "values", p->form);
 	json_object_set_new(p->ctx, "error_message",
 			    json_string(call->err.msg[0] ? call->err.msg : "the form has problems: see the fields below"));
-	p->status = call->status >= 400 ? (call->status == 412 || call->status == 409 ? 409 : call->status) : 422;
+	/* A stale version is the page's 409 (both versions are shown); a rule of the plan that
+	 * refuses the change (the API's 409) is a form to fix, like any other problem: 422. */
+	p->status = call->status == 412 ? 409 : call->status == 409 || call->status < 400 ? 422 : call->status;
 }

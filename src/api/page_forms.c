@@ -540,7 +540,7 @@ ep_status ep_page_edit(ep_page *p)
 				return ep_page_redirect(p, "%s?done=saved", back);
 			}
 			ep_page_form_failed(p, &c);
-			if (st == 412 || st == 409) {
+			if (st == 412) {
 				/* Someone saved first: show both versions and keep the user's. The form now
 				 * carries the stored version, so sending it again overwrites knowingly. */
 				json_t *theirs = json_array(), *mine = json_array();

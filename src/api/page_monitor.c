@@ -124,7 +124,7 @@ ep_status ep_page_report(ep_page *p)
 				return ep_page_redirect(p, "/progress-reports/%lld?done=saved", (long long)id);
 			}
 			ep_page_form_failed(p, &c);
-			if (st == 412 || st == 409) {
+			if (st == 412) {
 				json_object_set_new(p->ctx, "conflict", json_pack("{s:s, s:s}", "theirs", str(r, "narrative"), "mine",
 										  ep_page_field(p, "narrative") ? ep_page_field(p, "narrative") : ""));
 				json_object_set_new(p->ctx, "error_message", json_string("Someone else saved this report after you opened it. Both versions of the narrative are shown; your input is kept in the form. Save again to replace theirs."));

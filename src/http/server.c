@@ -1555,6 +1555,11 @@ static enum MHD_Result serve_page(struct MHD_Connection *c, struct conn *k, cons
 		ep_principal_anonymous(&k->who);
 	if (k->who.auth != EP_AUTH_SESSION)
 		ep_principal_anonymous(&k->who);
+	if (k->early) {
+		/* An address with no page (or a bad query): the error page, in the user's layout. */
+		ep_errs_release(&resp.problems);
+		return respond_page_error(c, k, method, k->early, &k->early_err);
+	}
 	if (!k->who.user.id && !k->page->anonymous) {
 		ep_errs_release(&resp.problems);
 		return to_sign_in(c, k, method, clear);
@@ -1662,6 +1667,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (k->stage == 0) {
 		k->stage = 1;
 		check_headers(c, k, url, method);
+		/* A page that does not exist is answered once the session is known, so that its 404
+		 * page shows the user's own navigation; limits are answered at once. */
+		if (k->early && k->page_mode && (k->early == 404 || k->early == 405 || k->early == 400) && k->req.method)
+			return MHD_YES;
 		if (k->early && k->page_mode)
 			return respond_page_error(c, k, method, k->early, &k->early_err);
 		if (k->early)
@@ -1676,7 +1685,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	ep_log_set_request_id(k->rid);
 	if (k->page_mode) {
-		enum MHD_Result pr = k->file ? respond_file(c, k, method) : serve_page(c, k, method);
+		enum MHD_Result pr = k->file && !k->early ? respond_file(c, k, method) : serve_page(c, k, method);
 		ep_log_set_request_id(NULL);
 		return pr;
 	}
