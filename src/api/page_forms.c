@@ -17,6 +17,16 @@
 #include "svc/svc_res.h"
 #include "core/banned.h"
 
+ep_status ep_pages_refused(ep_page *p, const char *title, int status, const char *msg, const char *back)
+{
+	p->title = title;
+	p->tmpl = "refused";
+	p->status = status == 412 ? 409 : status;
+	json_object_set_new(p->ctx, "message", json_string(msg && msg[0] ? msg : "The step was refused."));
+	json_object_set_new(p->ctx, "back", json_string(back));
+	return EP_OK;
+}
+
 const char *ep_pages_param(const ep_page *p, const char *name)
 {
 	return ep_query_get(&p->query, name);
@@ -607,14 +617,7 @@ ep_status ep_page_transition(ep_page *p)
 		return EP_E_NOTFOUND;
 	/* The move was refused (a stale page, a missing comment, a rule): say why on a page of its
 	 * own, with the way back. */
-	p->title = "The step could not be done";
-	p->tmpl = "refused";
-	p->status = st == 412 ? 409 : st;
-	json_object_set_new(p->ctx, "message", json_string(st == 412 ? "Someone else changed this record after you opened the page. Go back, look at it again, and repeat the step if it is still needed." : c.err.msg));
-	json_object_set_new(p->ctx, "back", json_string(back));
-	if (c.problems)
-		json_object_set(p->ctx, "problems", c.problems);
-	return EP_OK;
+	return ep_pages_refused(p, "The step could not be done", st, st == 412 ? "Someone else changed this record after you opened the page. Go back, look at it again, and repeat the step if it is still needed." : c.err.msg, back);
 }
 
 /* ---- registers ---- */

@@ -6,23 +6,15 @@
  */
 #include "api/pages.h"
 
+#define str ep_pages_str
+#define num ep_pages_num
+
 #include <stdio.h>
 #include <string.h>
 
 #include "core/num.h"
 #include "db/db_res.h"
 #include "core/banned.h"
-
-static const char *str(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
-static json_int_t num(json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
 
 ep_status ep_page_documents(ep_page *p)
 {
@@ -109,12 +101,7 @@ ep_status ep_page_declassify(ep_page *p)
 		json_t *body = text ? json_loads(text, JSON_REJECT_DUPLICATES, &jerr) : NULL;
 		if (!json_is_object(body)) {
 			json_decref(body);
-			p->title = "The proposal could not be made";
-			p->tmpl = "refused";
-			p->status = 422;
-			json_object_set_new(p->ctx, "message", json_string("The decisions are not a JSON object such as {\"decisions\": [...]}: check the text and send it again."));
-			json_object_set_new(p->ctx, "back", json_string(ep_arena_printf(p->arena, "/documents/%lld", (long long)id)));
-			return EP_OK;
+			return ep_pages_refused(p, "The proposal could not be made", 422, "The decisions are not a JSON object such as {\"decisions\": [...]}: check the text and send it again.", ep_arena_printf(p->arena, "/documents/%lld", (long long)id));
 		}
 		snprintf(target, sizeof target, "/api/v1/documents/%lld/declassifications", (long long)id);
 		st = ep_page_send(p, &c, EP_POST, target, body, 0);
@@ -129,12 +116,7 @@ ep_status ep_page_declassify(ep_page *p)
 	}
 	if (st == 404 || st == 401)
 		return EP_E_NOTFOUND;
-	p->title = "The declassification step could not be done";
-	p->tmpl = "refused";
-	p->status = st == 412 ? 409 : st;
-	json_object_set_new(p->ctx, "message", json_string(c.err.msg));
-	json_object_set_new(p->ctx, "back", json_string(ep_arena_printf(p->arena, "/documents/%lld", (long long)id)));
-	return EP_OK;
+	return ep_pages_refused(p, "The declassification step could not be done", st, c.err.msg, ep_arena_printf(p->arena, "/documents/%lld", (long long)id));
 }
 
 ep_status ep_page_registers(ep_page *p)

@@ -6,6 +6,9 @@
  */
 #include "api/pages.h"
 
+#define str ep_pages_str
+#define num ep_pages_num
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,17 +17,6 @@
 #include "core/num.h"
 #include "view/chart.h"
 #include "core/banned.h"
-
-static const char *str(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
-static json_int_t num(json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
 
 /* The version a form carries (_version), or the current one when it carries none. */
 static int64_t form_version(ep_page *p, int64_t current)
@@ -112,12 +104,7 @@ ep_status ep_page_report(ep_page *p)
 					json_decref(mv);
 					if (st2 >= 300) {
 						ep_page_get(p, &got, "/api/v1/progress-reports/%lld", (long long)id);
-						p->title = "The report could not be submitted";
-						p->tmpl = "refused";
-						p->status = 422;
-						json_object_set_new(p->ctx, "message", json_string(ep_arena_printf(p->arena, "Your changes are saved as a draft, but the report could not be submitted: %s", t.err.msg)));
-						json_object_set_new(p->ctx, "back", json_string(ep_arena_printf(p->arena, "/progress-reports/%lld", (long long)id)));
-						return EP_OK;
+						return ep_pages_refused(p, "The report could not be submitted", 422, ep_arena_printf(p->arena, "Your changes are saved as a draft, but the report could not be submitted: %s", t.err.msg), ep_arena_printf(p->arena, "/progress-reports/%lld", (long long)id));
 					}
 					return ep_page_redirect(p, "/progress-reports/%lld?done=submitted", (long long)id);
 				}
@@ -338,12 +325,7 @@ ep_status ep_page_participation_set(ep_page *p)
 		return ep_page_redirect(p, "%s%sdone=participation", back, strchr(back, '?') ? "&" : "?");
 	if (st == 404 || st == 403 || st == 401)
 		return EP_E_NOTFOUND;
-	p->title = "The participation could not be recorded";
-	p->tmpl = "refused";
-	p->status = st;
-	json_object_set_new(p->ctx, "message", json_string(st == 412 ? "Someone else changed this action after you opened the page. Go back, look at it again, and repeat your decision if it still holds." : c.err.msg));
-	json_object_set_new(p->ctx, "back", json_string(back));
-	return EP_OK;
+	return ep_pages_refused(p, "The participation could not be recorded", st, st == 412 ? "Someone else changed this action after you opened the page. Go back, look at it again, and repeat your decision if it still holds." : c.err.msg, back);
 }
 
 /* A leader or a participant added on the action's page: POST /actions/{id}/leaders or
@@ -375,12 +357,7 @@ ep_status ep_page_link_add(ep_page *p)
 		if (st == 404 || st == 403 || st == 401)
 			return EP_E_NOTFOUND;
 	}
-	p->title = leader ? "The leader could not be added" : "The participant could not be added";
-	p->tmpl = "refused";
-	p->status = st;
-	json_object_set_new(p->ctx, "message", json_string(c.err.msg));
-	json_object_set_new(p->ctx, "back", json_string(back));
-	return EP_OK;
+	return ep_pages_refused(p, leader ? "The leader could not be added" : "The participant could not be added", st, c.err.msg, back);
 }
 
 ep_status ep_page_cosi(ep_page *p)

@@ -6,6 +6,9 @@
  */
 #include "api/pages.h"
 
+#define str ep_pages_str
+#define num ep_pages_num
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,17 +19,6 @@
 #include "core/time.h"
 #include "view/chart.h"
 #include "core/banned.h"
-
-static const char *str(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
-static json_int_t num(json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
 
 /* The audit records of an object, for its history, when the user may read the audit trail. */
 static void history(ep_page *p, const char *kind, int64_t id)
@@ -84,12 +76,7 @@ ep_status ep_page_report_ask(ep_page *p)
 	}
 	if (st == 404 || st == 403 || st == 401)
 		return EP_E_NOTFOUND;
-	p->title = "The report could not be started";
-	p->tmpl = "refused";
-	p->status = st;
-	json_object_set_new(p->ctx, "message", json_string(c.err.msg));
-	json_object_set_new(p->ctx, "back", json_string(ep_arena_printf(p->arena, "/actions/%lld", (long long)p->ids[0])));
-	return EP_OK;
+	return ep_pages_refused(p, "The report could not be started", st, c.err.msg, ep_arena_printf(p->arena, "/actions/%lld", (long long)p->ids[0]));
 }
 
 static bool led_by(json_t *action, const char *org)

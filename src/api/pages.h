@@ -46,6 +46,18 @@ ep_status ep_page_list(ep_page *p);
 ep_status ep_page_record(ep_page *p);
 
 /* Shared by the handlers. */
+/* A member of a record the API answered: its text ("" when absent), its whole number (0). */
+static inline const char *ep_pages_str(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+static inline json_int_t ep_pages_num(json_t *o, const char *k)
+{
+	return json_integer_value(json_object_get(o, k));
+}
+/* The page that says a step was refused, why, and the way back (status: the API's). */
+ep_status ep_pages_refused(ep_page *p, const char *title, int status, const char *msg, const char *back);
 /* The value of a query parameter, or NULL. */
 const char *ep_pages_param(const ep_page *p, const char *name);
 /* The workflow moves the user may make on a record now: [{"to", "label"}]. */

@@ -441,19 +441,26 @@ static int json_depth(const char *s, size_t n)
 	return max;
 }
 
-static bool is_json_type(const char *ct)
+/* Whether a Content-Type is exactly type (case-insensitive), bare or with charset=utf-8. */
+static bool content_type_is(const char *ct, const char *type)
 {
 	if (!ct)
 		return false;
 	ep_sv v = ep_sv_from(ct), head;
 	ep_sv rest = ep_sv_cut(v, ';', &head);
 	head = ep_sv_trim(head);
-	if (head.n != 16 || strncasecmp(head.p, "application/json", 16) != 0)
+	size_t n = strlen(type);
+	if (head.n != n || strncasecmp(head.p, type, n) != 0)
 		return false;
 	if (!rest.p)
 		return true;
 	rest = ep_sv_trim(rest);
 	return rest.n == 13 && strncasecmp(rest.p, "charset=utf-8", 13) == 0;
+}
+
+static bool is_json_type(const char *ct)
+{
+	return content_type_is(ct, "application/json");
 }
 
 /* What the header fields of a request say about its framing (see check_framing). */
@@ -550,17 +557,7 @@ static bool is_page_path(const char *url)
 
 static bool is_form_type(const char *ct)
 {
-	if (!ct)
-		return false;
-	ep_sv v = ep_sv_from(ct), head;
-	ep_sv rest = ep_sv_cut(v, ';', &head);
-	head = ep_sv_trim(head);
-	if (head.n != 33 || strncasecmp(head.p, "application/x-www-form-urlencoded", 33) != 0)
-		return false;
-	if (!rest.p)
-		return true;
-	rest = ep_sv_trim(rest);
-	return rest.n == 13 && strncasecmp(rest.p, "charset=utf-8", 13) == 0;
+	return content_type_is(ct, "application/x-www-form-urlencoded");
 }
 
 /* A static file: /static/NAME of the embedded static/ directory. */
