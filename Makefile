@@ -136,6 +136,7 @@ bench: deps all
 	@bench/audit.sh
 	@bench/monitor.sh
 	@bench/docs.sh
+	@bench/pages.sh
 
 format:
 	clang-format -i $(LIB_SRC) src/*/*.h $(TEST_SRC) $(FUZZ_SRC) tools/*.c
