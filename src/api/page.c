@@ -34,6 +34,23 @@ json_t *ep_page_get(ep_page *p, ep_call *call, const char *fmt, ...)
 	return c->data;
 }
 
+json_t *ep_page_find(ep_page *p, ep_call *call, const char *fmt, ...)
+{
+	char target[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(target, sizeof target, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof target || !ep_page_may(p, EP_GET, target, NULL)) {
+		if (call) {
+			memset(call, 0, sizeof *call);
+			call->status = 404;
+		}
+		return NULL;
+	}
+	return ep_page_get(p, call, "%s", target);
+}
+
 int ep_page_send(ep_page *p, ep_call *call, ep_method m, const char *target, json_t *body, int64_t if_match)
 {
 	p->caller(p->conn, m, target, body, if_match, false, call);

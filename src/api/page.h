@@ -86,6 +86,11 @@ bool ep_page_match(ep_method m, const char *path, const ep_page_route **route, i
 /* GET target (printf-style) as the page's user: the data, or NULL with *call saying why
  * (call may be NULL). */
 json_t *ep_page_get(ep_page *p, ep_call *call, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A read a page shows only when the user may make it (a history, a roll-up beside the record):
+ * asked of the policy check first without a trace, so that a page never fills the audit trail
+ * with denials the user did not ask for; NULL when refused. The main record of a page is read
+ * with ep_page_get, so that a refusal of it is recorded. */
+json_t *ep_page_find(ep_page *p, ep_call *call, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* A write as the page's user; the answer in *call. Returns call->status. */
 int ep_page_send(ep_page *p, ep_call *call, ep_method m, const char *target, json_t *body, int64_t if_match);
 /* Whether the policy check lets the user make this request (body as it would be sent). */

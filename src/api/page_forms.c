@@ -36,7 +36,7 @@ void ep_pages_name_actions(ep_page *p, json_t *rows)
 {
 	if (!json_array_size(rows))
 		return;
-	json_t *acts = ep_page_get(p, NULL, "/api/v1/actions?limit=500");
+	json_t *acts = ep_page_find(p, NULL, "/api/v1/actions?limit=500");
 	size_t i, j;
 	json_t *r, *a;
 	json_array_foreach(rows, i, r)
@@ -354,7 +354,7 @@ static json_t *form_fields(ep_page *p, const ep_resdef *d, bool create, const ch
 			kind = "number";
 			if (strcmp(f->ref, "organisations") == 0) {
 				if (!orgs)
-					orgs = ep_page_get(p, NULL, "/api/v1/organisations?limit=200&sort=code");
+					orgs = ep_page_find(p, NULL, "/api/v1/organisations?limit=200&sort=code");
 				json_t *opts = json_array();
 				json_array_append_new(opts, json_pack("{s:s, s:s, s:b}", "value", "", "label", "(none)", "selected", !value[0]));
 				size_t j;

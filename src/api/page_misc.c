@@ -52,9 +52,9 @@ ep_status ep_page_document(ep_page *p)
 	json_object_set(p->ctx, "doc", d);
 	json_object_set_new(p->ctx, "version", json_integer(got.version));
 	json_object_set_new(p->ctx, "releases", release_levels(p));
-	json_t *rec = ep_page_get(p, NULL, "/api/v1/documents/%lld/declassification", (long long)id);
+	json_t *rec = ep_page_find(p, NULL, "/api/v1/documents/%lld/declassification", (long long)id);
 	json_object_set(p->ctx, "declass", rec);
-	json_t *ext = ep_page_get(p, NULL, "/api/v1/documents/%lld/documents?limit=50", (long long)id);
+	json_t *ext = ep_page_find(p, NULL, "/api/v1/documents/%lld/documents?limit=50", (long long)id);
 	json_object_set(p->ctx, "versions", ext ? json_object_get(ext, "items") : NULL);
 	char target[96];
 	snprintf(target, sizeof target, "/api/v1/documents/%lld/sign-off", (long long)id);
@@ -127,7 +127,7 @@ ep_status ep_page_registers(ep_page *p)
 	json_t *items = json_array();
 	for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++) {
 		ep_call c;
-		json_t *l = ep_page_get(p, &c, "/api/v1/%s?limit=200", regs[i][0]);
+		json_t *l = ep_page_find(p, &c, "/api/v1/%s?limit=200", regs[i][0]);
 		if (!l)
 			continue;
 		json_array_append_new(items, json_pack("{s:s, s:s, s:i, s:b}", "href", ep_arena_printf(p->arena, "/%s", regs[i][0]), "label",
@@ -160,7 +160,7 @@ ep_status ep_page_search(ep_page *p)
 		if (!defs[i].fts)
 			continue;
 		ep_call c;
-		json_t *l = ep_page_get(p, &c, "/api/v1/%s?q=%s&limit=20", defs[i].name, ep_pages_enc(p, q));
+		json_t *l = ep_page_find(p, &c, "/api/v1/%s?q=%s&limit=20", defs[i].name, ep_pages_enc(p, q));
 		if (!l && c.status == 400 && !json_object_get(p->ctx, "error_message")) {
 			json_object_set_new(p->ctx, "error_message", json_string(c.err.msg));
 			continue;
@@ -241,7 +241,7 @@ ep_status ep_page_users(ep_page *p)
 	if (!u)
 		return EP_E_NOTFOUND;
 	json_object_set(p->ctx, "users", json_object_get(u, "items"));
-	json_t *o = ep_page_get(p, NULL, "/api/v1/organisations?limit=200");
+	json_t *o = ep_page_find(p, NULL, "/api/v1/organisations?limit=200");
 	json_object_set(p->ctx, "organisations", o ? json_object_get(o, "items") : NULL);
 	p->title = "Users, organisations and roles";
 	p->tmpl = "users";

@@ -168,8 +168,8 @@ ep_status ep_page_report(ep_page *p)
 	json_object_set_new(p->ctx, "moves", others);
 	json_object_set_new(p->ctx, "move_action", json_string(ep_arena_printf(p->arena, "/progress-reports/%lld/transitions", (long long)id)));
 	json_object_set_new(p->ctx, "may_submit", json_boolean(may_write && (strcmp(str(r, "status"), "requested") == 0 || strcmp(str(r, "status"), "draft") == 0 || strcmp(str(r, "status"), "returned") == 0)));
-	json_t *a = ep_page_get(p, NULL, "/api/v1/actions/%lld", (long long)num(r, "action_id"));
-	json_t *round = ep_page_get(p, NULL, "/api/v1/reporting-rounds/%lld", (long long)num(r, "round_id"));
+	json_t *a = ep_page_find(p, NULL, "/api/v1/actions/%lld", (long long)num(r, "action_id"));
+	json_t *round = ep_page_find(p, NULL, "/api/v1/reporting-rounds/%lld", (long long)num(r, "round_id"));
 	json_object_set(p->ctx, "action", a);
 	json_object_set(p->ctx, "round", round);
 	p->title = ep_arena_printf(p->arena, "Progress report: action %s, round %s", str(a, "number"), str(round, "label"));
@@ -204,12 +204,12 @@ ep_status ep_page_round(ep_page *p)
 		return EP_E_NOTFOUND;
 	json_object_set(p->ctx, "round", round);
 	json_object_set_new(p->ctx, "version", json_integer(got.version));
-	json_t *missing = ep_page_get(p, NULL, "/api/v1/reporting-rounds/%lld/missing-reports", (long long)id);
+	json_t *missing = ep_page_find(p, NULL, "/api/v1/reporting-rounds/%lld/missing-reports", (long long)id);
 	json_object_set(p->ctx, "missing", missing ? json_object_get(missing, "reports") : NULL);
-	json_t *reps = ep_page_get(p, NULL, "/api/v1/reporting-rounds/%lld/progress-reports?limit=500", (long long)id);
+	json_t *reps = ep_page_find(p, NULL, "/api/v1/reporting-rounds/%lld/progress-reports?limit=500", (long long)id);
 	json_object_set(p->ctx, "reports", reps ? json_object_get(reps, "items") : NULL);
 	ep_pages_name_actions(p, reps ? json_object_get(reps, "items") : NULL);
-	json_t *ov = ep_page_get(p, NULL, "/api/v1/reporting-rounds/%lld/overview", (long long)id);
+	json_t *ov = ep_page_find(p, NULL, "/api/v1/reporting-rounds/%lld/overview", (long long)id);
 	json_object_set(p->ctx, "overview", ov);
 	json_object_set_new(p->ctx, "moves", ep_pages_moves(p, "reporting-rounds", id, str(round, "status")));
 	json_object_set_new(p->ctx, "move_action", json_string(ep_arena_printf(p->arena, "/reporting-rounds/%lld/transitions", (long long)id)));
@@ -241,7 +241,7 @@ ep_status ep_page_round_chase(ep_page *p)
 	{
 		if (strcmp(str(o, "status"), "in_implementation") != 0 && strcmp(str(o, "status"), "adopted") != 0)
 			continue;
-		json_t *acts = ep_page_get(p, NULL, "/api/v1/oaps/%lld/actions?limit=500", (long long)num(o, "id"));
+		json_t *acts = ep_page_find(p, NULL, "/api/v1/oaps/%lld/actions?limit=500", (long long)num(o, "id"));
 		size_t j;
 		json_t *a;
 		json_array_foreach(acts ? json_object_get(acts, "items") : NULL, j, a)
@@ -380,11 +380,11 @@ ep_status ep_page_cosi(ep_page *p)
 	}
 	json_object_set_new(p->ctx, "waiting", waiting);
 	json_object_set_new(p->ctx, "decided", decided);
-	json_t *rounds = ep_page_get(p, NULL, "/api/v1/reporting-rounds?limit=200");
+	json_t *rounds = ep_page_find(p, NULL, "/api/v1/reporting-rounds?limit=200");
 	json_t *latest = NULL;
 	json_array_foreach(rounds ? json_object_get(rounds, "items") : NULL, i, o) if (strcmp(str(o, "status"), "planned") != 0) latest = o;
 	if (latest) {
-		json_t *ov = ep_page_get(p, NULL, "/api/v1/reporting-rounds/%lld/overview", (long long)num(latest, "id"));
+		json_t *ov = ep_page_find(p, NULL, "/api/v1/reporting-rounds/%lld/overview", (long long)num(latest, "id"));
 		json_object_set(p->ctx, "overview", ov);
 	}
 	p->title = "COSI: adoption and overview";

@@ -23,7 +23,7 @@
 /* The audit records of an object, for its history, when the user may read the audit trail. */
 static void history(ep_page *p, const char *kind, int64_t id)
 {
-	json_t *a = ep_page_get(p, NULL, "/api/v1/audit?object_kind=%s&object_id=%lld&limit=20", kind, (long long)id);
+	json_t *a = ep_page_find(p, NULL, "/api/v1/audit?object_kind=%s&object_id=%lld&limit=20", kind, (long long)id);
 	json_t *items = json_array();
 	size_t i;
 	json_t *r;
@@ -102,7 +102,7 @@ ep_status ep_page_home(ep_page *p)
 	p->tmpl = "home";
 	ep_pages_done(p);
 	/* My actions: the ones my organisation leads or co-leads, else the ones I may see. */
-	json_t *acts = ep_page_get(p, NULL, "/api/v1/actions?limit=200");
+	json_t *acts = ep_page_find(p, NULL, "/api/v1/actions?limit=200");
 	json_t *mine = json_array();
 	size_t i;
 	json_t *a;
@@ -111,9 +111,9 @@ ep_status ep_page_home(ep_page *p)
 	/* Reports I am to write: requested, draft or returned, that I may save. */
 	json_t *due = json_array(), *decide = json_array();
 	static const char *const open_states[] = {"requested", "draft", "returned", NULL};
-	json_t *rounds = ep_page_get(p, NULL, "/api/v1/reporting-rounds?limit=100");
+	json_t *rounds = ep_page_find(p, NULL, "/api/v1/reporting-rounds?limit=100");
 	for (size_t k = 0; open_states[k]; k++) {
-		json_t *reps = ep_page_get(p, NULL, "/api/v1/progress-reports?status=%s&limit=100", open_states[k]);
+		json_t *reps = ep_page_find(p, NULL, "/api/v1/progress-reports?status=%s&limit=100", open_states[k]);
 		json_array_foreach(reps ? json_object_get(reps, "items") : NULL, i, a)
 		{
 			char target[64];
@@ -134,7 +134,7 @@ ep_status ep_page_home(ep_page *p)
 		}
 	}
 	/* Waiting for my decision: submitted reports I may return or consolidate. */
-	json_t *sub = ep_page_get(p, NULL, "/api/v1/progress-reports?status=submitted&limit=100");
+	json_t *sub = ep_page_find(p, NULL, "/api/v1/progress-reports?status=submitted&limit=100");
 	json_array_foreach(sub ? json_object_get(sub, "items") : NULL, i, a)
 	{
 		json_t *moves = ep_pages_moves(p, "progress-reports", num(a, "id"), "submitted");
@@ -147,7 +147,7 @@ ep_status ep_page_home(ep_page *p)
 			json_object_set_new(last, "href", json_string(ep_arena_printf(p->arena, "/progress-reports/%lld", (long long)num(a, "id"))));
 	}
 	/* OAPs whose next step is mine. */
-	json_t *oaps = ep_page_get(p, NULL, "/api/v1/oaps?limit=100");
+	json_t *oaps = ep_page_find(p, NULL, "/api/v1/oaps?limit=100");
 	json_array_foreach(oaps ? json_object_get(oaps, "items") : NULL, i, a)
 	{
 		json_t *moves = ep_pages_moves(p, "oaps", num(a, "id"), str(a, "status"));
@@ -177,7 +177,7 @@ ep_status ep_page_home(ep_page *p)
 	ep_pages_name_actions(p, due);
 	json_object_set_new(p->ctx, "reports_due", due);
 	json_object_set_new(p->ctx, "decide", decide);
-	json_t *recent = ep_page_get(p, NULL, "/api/v1/audit?outcome=ok&limit=40");
+	json_t *recent = ep_page_find(p, NULL, "/api/v1/audit?outcome=ok&limit=40");
 	json_t *rec = json_array();
 	json_array_foreach(recent ? json_object_get(recent, "items") : NULL, i, a)
 	{
@@ -212,11 +212,11 @@ ep_status ep_page_cycle(ep_page *p)
 	if (!c)
 		return EP_E_NOTFOUND;
 	json_object_set(p->ctx, "cycle", c);
-	json_t *pr = ep_page_get(p, NULL, "/api/v1/cycles/%lld/priorities?limit=200", (long long)id);
+	json_t *pr = ep_page_find(p, NULL, "/api/v1/cycles/%lld/priorities?limit=200", (long long)id);
 	json_object_set(p->ctx, "priorities", pr ? json_object_get(pr, "items") : json_array());
-	json_t *sg = ep_page_get(p, NULL, "/api/v1/cycles/%lld/shared-goals?limit=200", (long long)id);
+	json_t *sg = ep_page_find(p, NULL, "/api/v1/cycles/%lld/shared-goals?limit=200", (long long)id);
 	json_object_set(p->ctx, "shared_goals", sg ? json_object_get(sg, "items") : NULL);
-	json_t *rounds = ep_page_get(p, NULL, "/api/v1/cycles/%lld/reporting-rounds?limit=100", (long long)id);
+	json_t *rounds = ep_page_find(p, NULL, "/api/v1/cycles/%lld/reporting-rounds?limit=100", (long long)id);
 	json_object_set(p->ctx, "rounds", rounds ? json_object_get(rounds, "items") : NULL);
 	p->title = ep_arena_printf(p->arena, "Policy cycle %s", str(c, "label"));
 	p->tmpl = "cycle";
@@ -224,7 +224,7 @@ ep_status ep_page_cycle(ep_page *p)
 	ep_page_crumb(p, "Policy cycles", "/cycles");
 	ep_page_crumb(p, str(c, "label"), NULL);
 	/* Funding allocated against used: per grant, and per action as its reports say. */
-	json_t *fund = ep_page_get(p, NULL, "/api/v1/cycles/%lld/funding", (long long)id);
+	json_t *fund = ep_page_find(p, NULL, "/api/v1/cycles/%lld/funding", (long long)id);
 	static const char *const sets[2][5] = {{"grants", "reference", "allocated_cents", "used_cents", "safe_grants_chart"},
 					       {"actions", "number", "reported_allocated_cents", "reported_used_cents", "safe_actions_chart"}};
 	for (size_t k = 0; fund && k < 2; k++) {
@@ -268,11 +268,11 @@ ep_status ep_page_priority(ep_page *p)
 	if (!pr)
 		return EP_E_NOTFOUND;
 	json_object_set(p->ctx, "priority", pr);
-	json_t *c = ep_page_get(p, NULL, "/api/v1/cycles/%lld", (long long)num(pr, "cycle_id"));
-	json_t *goals = ep_page_get(p, NULL, "/api/v1/priorities/%lld/goals?limit=200", (long long)id);
+	json_t *c = ep_page_find(p, NULL, "/api/v1/cycles/%lld", (long long)num(pr, "cycle_id"));
+	json_t *goals = ep_page_find(p, NULL, "/api/v1/priorities/%lld/goals?limit=200", (long long)id);
 	json_object_set(p->ctx, "goals", goals ? json_object_get(goals, "items") : NULL);
 	json_object_set_new(p->ctx, "goals_hidden", json_boolean(goals == NULL));
-	json_t *oaps = ep_page_get(p, NULL, "/api/v1/priorities/%lld/oaps?limit=200", (long long)id);
+	json_t *oaps = ep_page_find(p, NULL, "/api/v1/priorities/%lld/oaps?limit=200", (long long)id);
 	json_object_set(p->ctx, "oaps", oaps ? json_object_get(oaps, "items") : NULL);
 	char target[64];
 	snprintf(target, sizeof target, "/api/v1/oaps");
@@ -345,10 +345,10 @@ ep_status ep_page_oap(ep_page *p)
 		return EP_E_NOTFOUND;
 	json_object_set(p->ctx, "oap", oap);
 	json_object_set_new(p->ctx, "version", json_integer(got.version));
-	json_t *pr = ep_page_get(p, NULL, "/api/v1/priorities/%lld", (long long)num(oap, "priority_id"));
-	json_t *secs = ep_page_get(p, NULL, "/api/v1/oaps/%lld/sections?limit=500&sort=position", (long long)id);
+	json_t *pr = ep_page_find(p, NULL, "/api/v1/priorities/%lld", (long long)num(oap, "priority_id"));
+	json_t *secs = ep_page_find(p, NULL, "/api/v1/oaps/%lld/sections?limit=500&sort=position", (long long)id);
 	json_object_set(p->ctx, "sections", secs ? json_object_get(secs, "items") : NULL);
-	json_t *acts = ep_page_get(p, NULL, "/api/v1/oaps/%lld/actions?limit=500&sort=position", (long long)id);
+	json_t *acts = ep_page_find(p, NULL, "/api/v1/oaps/%lld/actions?limit=500&sort=position", (long long)id);
 	/* The annex filters: leader, participant, goal, status, JAD. */
 	const char *f_leader = ep_pages_param(p, "leader"), *f_part = ep_pages_param(p, "participant"),
 		   *f_goal = ep_pages_param(p, "goal"), *f_status = ep_pages_param(p, "status"), *f_jad = ep_pages_param(p, "jad");
@@ -467,7 +467,7 @@ ep_status ep_page_oap_matrix(ep_page *p)
 		return EP_E_NOTFOUND;
 	json_object_set(p->ctx, "oap", oap);
 	/* The participation matrix as a heat map: organisations by actions. */
-	json_t *mx = ep_page_get(p, NULL, "/api/v1/oaps/%lld/participation-matrix", (long long)p->ids[0]);
+	json_t *mx = ep_page_find(p, NULL, "/api/v1/oaps/%lld/participation-matrix", (long long)p->ids[0]);
 	json_t *mcols = mx ? json_object_get(mx, "actions") : NULL, *mrows = mx ? json_object_get(mx, "rows") : NULL;
 	size_t nc = json_array_size(mcols), nr = json_array_size(mrows);
 	if (nc && nr && nc <= 500 && nr <= 500) {
@@ -522,10 +522,10 @@ ep_status ep_page_action(ep_page *p)
 	json_object_set(p->ctx, "action", a);
 	json_object_set_new(p->ctx, "version", json_integer(got.version));
 	char target[96];
-	json_t *oap = ep_page_get(p, NULL, "/api/v1/oaps/%lld", (long long)num(a, "oap_id"));
-	json_t *kpis = ep_page_get(p, NULL, "/api/v1/actions/%lld/kpis?limit=100", (long long)id);
+	json_t *oap = ep_page_find(p, NULL, "/api/v1/oaps/%lld", (long long)num(a, "oap_id"));
+	json_t *kpis = ep_page_find(p, NULL, "/api/v1/actions/%lld/kpis?limit=100", (long long)id);
 	json_object_set(p->ctx, "kpis", kpis ? json_object_get(kpis, "items") : NULL);
-	json_t *refby = ep_page_get(p, NULL, "/api/v1/actions/%lld/referenced-by", (long long)id);
+	json_t *refby = ep_page_find(p, NULL, "/api/v1/actions/%lld/referenced-by", (long long)id);
 	json_object_set(p->ctx, "referenced_by", refby ? json_object_get(refby, "items") : NULL);
 	/* Participants: the NEC of a participant's country may confirm or decline here. */
 	json_t *parts = json_object_get(a, "participants");
@@ -541,7 +541,7 @@ ep_status ep_page_action(ep_page *p)
 		json_object_set_new(pt, "decide_action", json_string(ep_arena_printf(p->arena, "/actions/%lld/participants/%lld", (long long)id, (long long)num(pt, "org_id"))));
 	}
 	/* KPIs over the reporting rounds, with the reports of the rounds. */
-	json_t *sheet = ep_page_get(p, NULL, "/api/v1/actions/%lld/progress-sheet", (long long)id);
+	json_t *sheet = ep_page_find(p, NULL, "/api/v1/actions/%lld/progress-sheet", (long long)id);
 	json_t *rounds = sheet ? json_object_get(sheet, "rounds") : NULL;
 	json_object_set(p->ctx, "rounds", rounds);
 	json_t *charts = json_array();
@@ -588,7 +588,7 @@ ep_status ep_page_action(ep_page *p)
 	}
 	json_object_set_new(p->ctx, "kpi_charts", charts);
 	/* Open rounds without a report of this action: its leaders may ask for one. */
-	json_t *open = ep_page_get(p, NULL, "/api/v1/reporting-rounds?status=open&limit=50");
+	json_t *open = ep_page_find(p, NULL, "/api/v1/reporting-rounds?status=open&limit=50");
 	json_t *ask = json_array();
 	json_t *rd;
 	json_array_foreach(open ? json_object_get(open, "items") : NULL, i, rd)
@@ -609,7 +609,7 @@ ep_status ep_page_action(ep_page *p)
 	snprintf(target, sizeof target, "/api/v1/actions/%lld/leaders", (long long)id);
 	bool may_lead = ep_page_may(p, EP_POST, target, NULL);
 	if (may_invite || may_lead) {
-		json_t *orgs = ep_page_get(p, NULL, "/api/v1/organisations?limit=200&sort=code");
+		json_t *orgs = ep_page_find(p, NULL, "/api/v1/organisations?limit=200&sort=code");
 		json_object_set(p->ctx, "orgs", orgs ? json_object_get(orgs, "items") : NULL);
 	}
 	json_object_set_new(p->ctx, "may_invite", json_boolean(may_invite));

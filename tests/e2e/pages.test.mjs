@@ -917,3 +917,25 @@ test('the main navigation links only to pages the account may open', () =>
 		}
 		assert.deepEqual(problems, []);
 	}));
+
+test('pages record no denial the user did not ask for: optional reads are asked of the policy check first', () =>
+	withServer(async (s) => {
+		const denied = async () => {
+			const r = await get(s.base, '/api/v1/audit?outcome=denied&limit=500');
+			assert.equal(r.status, 200);
+			return r.body.items.length;
+		};
+		const driver = await session(s, 'driver');
+		const before = await denied();
+		// The driver may not read the audit trail, yet the OAP and action pages look for their
+		// history, and the home page for recent activity: those looks leave no denial behind.
+		for (const p of ['/', '/oaps/1', '/actions/1', '/cycles/2', '/priorities/9', '/registers', '/search?q=smuggling', '/documents/1']) {
+			const r = await page(s, 'GET', p, { cookie: driver.cookie });
+			assert.equal(r.status, 200, p);
+		}
+		assert.equal(await denied(), before, 'a page view added denials to the audit trail');
+		// A page the user asked for and may not see is still recorded as a denial.
+		const r = await page(s, 'GET', '/audit', { cookie: driver.cookie });
+		assert.equal(r.status, 404);
+		assert.equal(await denied(), before + 1, 'the refused /audit page was not recorded');
+	}));
