@@ -67,6 +67,7 @@ bool ep_page_may(ep_page *p, ep_method m, const char *target, json_t *body)
 {
 	ep_call c;
 	p->caller(p->conn, m, target, body, 0, true, &c);
+	json_decref(c.problems); /* a dry run answers none; freed in case */
 	return c.status < 300;
 }
 

@@ -1476,7 +1476,7 @@ static void page_call(void *conn, ep_method m, const char *target, json_t *body,
 		out->version = resp.version;
 		memcpy(out->location, resp.location, sizeof out->location);
 		memcpy(out->set_cookie, resp.set_cookie, sizeof out->set_cookie);
-	} else if (s != EP_OK) {
+	} else if (s != EP_OK && !dry) {
 		out->err = resp.err;
 		if (!out->err.msg[0] && resp.problems.n)
 			snprintf(out->err.msg, sizeof out->err.msg, "%s", resp.problems.items[0].msg);
