@@ -94,8 +94,8 @@ ep_status ep_page_report(ep_page *p)
 			if (st == 200) {
 				json_decref(body);
 				json_decref(errors);
-				const char *todo = ep_page_field(p, "_do");
-				if (todo && strcmp(todo, "submit") == 0) {
+				const char *button = ep_page_field(p, "_do");
+				if (button && strcmp(button, "submit") == 0) {
 					ep_call t;
 					json_t *mv = json_pack("{s:s}", "to", "submitted");
 					char tt[112];

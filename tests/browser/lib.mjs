@@ -17,11 +17,10 @@
 //   shot(page, name)          a full-page screenshot in build/test-artefacts/browser/NAME.png.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { root, DEMO_PASSWORD } from '../e2e/lib.mjs';
+import { root, DEMO_PASSWORD, base32Decode, hotp } from '../e2e/lib.mjs';
 
 export { root, BIN, DEMO_USERS, DEMO_PASSWORD, startServer, demoDatabase, api, get, post, sleep } from '../e2e/lib.mjs';
 
@@ -74,35 +73,6 @@ export async function newPage(browser, { javaScript = true } = {}) {
 		dialog.dismiss().catch(() => {});
 	});
 	return page;
-}
-
-/* ---- TOTP (RFC 4648 base32, RFC 4226 HOTP, RFC 6238 TOTP with HMAC-SHA1), as in tests/e2e/auth.test.mjs ---- */
-
-export function base32Decode(s) {
-	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-	let bits = 0;
-	let value = 0;
-	const out = [];
-	for (const ch of s.replace(/=+$/, '').toUpperCase()) {
-		const v = alphabet.indexOf(ch);
-		if (v < 0) throw new Error(`not base32: ${ch}`);
-		value = (value << 5) | v;
-		bits += 5;
-		if (bits >= 8) {
-			out.push((value >>> (bits - 8)) & 0xff);
-			bits -= 8;
-		}
-	}
-	return Buffer.from(out);
-}
-
-export function hotp(key, counter, digits = 6) {
-	const msg = Buffer.alloc(8);
-	msg.writeBigUInt64BE(BigInt(counter));
-	const h = createHmac('sha1', key).update(msg).digest();
-	const o = h[h.length - 1] & 0x0f;
-	const bin = ((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
-	return String(bin % 10 ** digits).padStart(digits, '0');
 }
 
 const STEP = 30;

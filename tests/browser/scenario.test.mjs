@@ -63,8 +63,7 @@ after(async () => {
 });
 
 /*
- * A step of the scenario: skipped once an earlier step failed. A step marked todo (a known UI
- * bug) may fail without stopping the later ones.
+ * A step of the scenario: skipped once an earlier step failed.
  */
 function step(name, fn, opts = {}) {
 	test(name, opts, async (t) => {
@@ -75,7 +74,7 @@ function step(name, fn, opts = {}) {
 		try {
 			await fn(t);
 		} catch (e) {
-			if (!opts.todo) failedStep = name;
+			failedStep = name;
 			throw e;
 		}
 	});

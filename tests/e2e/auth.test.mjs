@@ -13,9 +13,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHmac, createHash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import http from 'node:http';
-import { startServer, api, get, post, del, expectStatus, expectError, BIN, DEMO_PASSWORD, sleep } from './lib.mjs';
+import { startServer, api, get, post, del, expectStatus, expectError, BIN, DEMO_PASSWORD, sleep, base32Decode, hotp, totp, totpStep } from './lib.mjs';
 
 let srv;
 let B;
@@ -24,38 +24,6 @@ let auditStart = 0; // the id of the newest audit record before the tests
 const refusals = [];
 const NEW_PASSWORD = 'Lantern-Harbour-Quince-7301';
 const COOKIE = '__Host-empact';
-
-/* ---- TOTP (RFC 4648 base32, RFC 4226 HOTP, RFC 6238 TOTP with HMAC-SHA1) ---- */
-
-function base32Decode(s) {
-	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-	let bits = 0;
-	let value = 0;
-	const out = [];
-	for (const ch of s.replace(/=+$/, '').toUpperCase()) {
-		const v = alphabet.indexOf(ch);
-		if (v < 0) throw new Error(`not base32: ${ch}`);
-		value = (value << 5) | v;
-		bits += 5;
-		if (bits >= 8) {
-			out.push((value >>> (bits - 8)) & 0xff);
-			bits -= 8;
-		}
-	}
-	return Buffer.from(out);
-}
-
-function hotp(key, counter, digits = 6) {
-	const msg = Buffer.alloc(8);
-	msg.writeBigUInt64BE(BigInt(counter));
-	const h = createHmac('sha1', key).update(msg).digest();
-	const o = h[h.length - 1] & 0x0f;
-	const bin = ((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
-	return String(bin % 10 ** digits).padStart(digits, '0');
-}
-
-const step = (t = Date.now() / 1000) => Math.floor(t / 30);
-const totp = (secretB32, t = Date.now() / 1000, digits = 6) => hotp(base32Decode(secretB32), step(t), digits);
 
 /* ---- helpers ---- */
 
@@ -194,7 +162,7 @@ after(async () => {
 test('RFC 6238: the TOTP code of this test matches the SHA-1 vector, base32 included', () => {
 	const key = Buffer.from('12345678901234567890');
 	assert.deepEqual(base32Decode('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'), key);
-	assert.equal(hotp(key, step(59), 8), '94287082');
+	assert.equal(hotp(key, totpStep(59), 8), '94287082');
 	assert.equal(totp('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', 59, 8), '94287082');
 	assert.equal(totp('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', 1111111109, 8), '07081804');
 	assert.equal(totp('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', 20000000000, 8), '65353130');

@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -239,3 +240,36 @@ function responseComplete(text) {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/* ---- TOTP (RFC 4648 base32, RFC 4226 HOTP, RFC 6238 TOTP with HMAC-SHA1), for signing in ---- */
+
+export function base32Decode(s) {
+	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+	let bits = 0;
+	let value = 0;
+	const out = [];
+	for (const ch of s.replace(/=+$/, '').toUpperCase()) {
+		const v = alphabet.indexOf(ch);
+		if (v < 0) throw new Error(`not base32: ${ch}`);
+		value = (value << 5) | v;
+		bits += 5;
+		if (bits >= 8) {
+			out.push((value >>> (bits - 8)) & 0xff);
+			bits -= 8;
+		}
+	}
+	return Buffer.from(out);
+}
+
+export function hotp(key, counter, digits = 6) {
+	const msg = Buffer.alloc(8);
+	msg.writeBigUInt64BE(BigInt(counter));
+	const h = createHmac('sha1', key).update(msg).digest();
+	const o = h[h.length - 1] & 0x0f;
+	const bin = ((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
+	return String(bin % 10 ** digits).padStart(digits, '0');
+}
+
+/* The 30-second step of a time in seconds, and the code of a base32 secret at that time. */
+export const totpStep = (t = Date.now() / 1000) => Math.floor(t / 30);
+export const totp = (secretB32, t = Date.now() / 1000, digits = 6) => hotp(base32Decode(secretB32), totpStep(t), digits);

@@ -21,8 +21,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createHash, createHmac } from 'node:crypto';
-import { startServer, api, get, patch, expectStatus, rawRequest, tokens, DEMO_USERS, DEMO_PASSWORD } from './lib.mjs';
+import { createHash } from 'node:crypto';
+import { startServer, api, get, patch, expectStatus, rawRequest, tokens, DEMO_USERS, DEMO_PASSWORD, totp } from './lib.mjs';
 
 const COOKIE = '__Host-empact';
 const V = '/api/v1';
@@ -35,35 +35,6 @@ const CLEARED = ['admin', 'cosi', 'gsc', 'commission', 'est', 'nec-nl', 'driver'
 const UNCLEARED = ['co-action-leader', 'participant', 'observer', 'public'];
 // What a user typed to attack the pages: it must come back as text, never as markup.
 const XSS = `<script>alert(1)</script><img src=x onerror=alert(2)> "quoted" 'single'`;
-
-/* ---- TOTP (RFC 6238, HMAC-SHA1, 30-s steps, 6 digits) ---- */
-
-function base32Decode(s) {
-	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-	let bits = 0;
-	let value = 0;
-	const out = [];
-	for (const ch of s.replace(/=+$/, '').toUpperCase()) {
-		const v = alphabet.indexOf(ch);
-		if (v < 0) throw new Error(`not base32: ${ch}`);
-		value = (value << 5) | v;
-		bits += 5;
-		if (bits >= 8) {
-			out.push((value >>> (bits - 8)) & 0xff);
-			bits -= 8;
-		}
-	}
-	return Buffer.from(out);
-}
-
-function totp(secretB32, t = Date.now() / 1000) {
-	const msg = Buffer.alloc(8);
-	msg.writeBigUInt64BE(BigInt(Math.floor(t / 30)));
-	const h = createHmac('sha1', base32Decode(secretB32)).update(msg).digest();
-	const o = h[h.length - 1] & 0x0f;
-	const bin = ((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
-	return String(bin % 1e6).padStart(6, '0');
-}
 
 /* ---- helpers ---- */
 
