@@ -41,9 +41,16 @@ ep_status ep_api_totp_confirm(ep_req *req, ep_resp *resp);
 ep_status ep_api_tokens_list(ep_req *req, ep_resp *resp);
 ep_status ep_api_token_create(ep_req *req, ep_resp *resp);
 ep_status ep_api_token_revoke(ep_req *req, ep_resp *resp);
-/* Accounts and the audit trail (api_admin.c). */
+/* Accounts, their roles and the audit trail (api_admin.c). */
 ep_status ep_api_users_list(ep_req *req, ep_resp *resp);
 ep_status ep_api_user_get(ep_req *req, ep_resp *resp);
+ep_status ep_api_roles_list(ep_req *req, ep_resp *resp);
+ep_status ep_api_user_create(ep_req *req, ep_resp *resp);
+ep_status ep_api_user_update(ep_req *req, ep_resp *resp);
+ep_status ep_api_user_role_grant(ep_req *req, ep_resp *resp);
+ep_status ep_api_user_role_withdraw(ep_req *req, ep_resp *resp);
+ep_status ep_api_user_password(ep_req *req, ep_resp *resp);
+ep_status ep_api_user_totp_reset(ep_req *req, ep_resp *resp);
 ep_status ep_api_audit_list(ep_req *req, ep_resp *resp);
 
 /* Council documents (api_doc.c): renders and the partial declassification workflow. */

@@ -22,6 +22,7 @@
 #include "core/time.h"
 #include "db/db_res.h"
 #include "db/db_user.h"
+#include "svc/svc_user.h"
 #include "core/banned.h"
 
 #define TOKEN_DAYS_DEFAULT 90
@@ -43,166 +44,36 @@ static ep_status changed(ep_db *db, const char *action, int64_t user_id, const c
 	return ep_audit_append(db, &r, NULL, NULL, err);
 }
 
-/* ---- roles and their scopes ---- */
+/* ---- roles, their scopes and user names (the rules are those of svc_user.h) ---- */
 
-typedef struct role_def {
-	const char *name;
-	const char *kinds[3]; /* the scope kinds it takes; none: a global role */
-	const char *scope_help;
-} role_def;
-
-static const role_def role_defs[] = {
-	{"admin", {NULL}, NULL},
-	{"cosi_member", {NULL}, NULL},
-	{"council_secretariat", {NULL}, NULL},
-	{"commission", {NULL}, NULL},
-	{"est", {NULL}, NULL},
-	{"nec", {"country", NULL}, "country:CC (the two-letter code of a Member State)"},
-	{"driver", {"priority", "oap", NULL}, "priority:ID or oap:ID"},
-	{"co_driver", {"priority", "oap", NULL}, "priority:ID or oap:ID"},
-	{"action_leader", {"action", NULL}, "action:ID"},
-	{"co_action_leader", {"action", NULL}, "action:ID"},
-	{"participant", {"action", NULL}, "action:ID"},
-	{"observer", {NULL}, NULL},
-	{"public", {NULL}, NULL},
-};
-#define NROLES (sizeof role_defs / sizeof role_defs[0])
-
-#define ROLE_LIST                                                                                           \
-	"admin, cosi_member, council_secretariat, commission, est, nec, driver, co_driver, action_leader, " \
-	"co_action_leader, participant, observer, public"
 #define CLASS_LIST "unclassified, restreint_ue, confidentiel_ue, secret_ue or tres_secret_ue"
 
-static const role_def *role_find(const char *name)
-{
-	for (size_t i = 0; i < NROLES; i++)
-		if (strcmp(role_defs[i].name, name) == 0)
-			return &role_defs[i];
-	return NULL;
-}
-
-/* A role with its scope, as given on the command line. */
-typedef struct scope {
-	const char *kind; /* "global", "country", "priority", "oap", "action" */
-	int64_t id;       /* 0 for global and country */
-	char country[3];
-	char text[64]; /* "country:NL", "priority:12", or "global", for messages */
-} scope;
-
 /* Parses --scope for the role (NULL when not given). Prints the problem and returns false. */
-static bool scope_parse(const ep_cli *cli, const role_def *r, const char *arg, scope *sc)
+static bool scope_parse(const ep_cli *cli, const ep_role_def *r, const char *arg, ep_role_scope *sc)
 {
-	memset(sc, 0, sizeof *sc);
-	if (!r->kinds[0]) {
-		if (arg) {
-			ep_cli_fail(cli, "%s is a global role and takes no --scope", r->name);
-			return false;
-		}
-		sc->kind = "global";
-		snprintf(sc->text, sizeof sc->text, "global");
+	ep_err err;
+	if (ep_role_scope_parse(r, arg, true, sc, &err) == EP_OK)
 		return true;
-	}
-	if (!arg) {
-		ep_cli_fail(cli, "%s needs --scope %s", r->name, r->scope_help);
-		return false;
-	}
-	const char *colon = strchr(arg, ':');
-	size_t klen = colon ? (size_t)(colon - arg) : strlen(arg);
-	for (size_t i = 0; r->kinds[i]; i++)
-		if (strlen(r->kinds[i]) == klen && strncmp(r->kinds[i], arg, klen) == 0)
-			sc->kind = r->kinds[i];
-	if (!sc->kind || !colon) {
-		ep_cli_fail(cli, "%s takes --scope %s, not '%s'", r->name, r->scope_help, arg);
-		return false;
-	}
-	const char *v = colon + 1;
-	if (strcmp(sc->kind, "country") == 0) {
-		if (strlen(v) != 2 || v[0] < 'A' || v[0] > 'Z' || v[1] < 'A' || v[1] > 'Z') {
-			ep_cli_fail(cli, "'%s' is not a country code: give two upper-case letters (country:NL)", v);
-			return false;
-		}
-		memcpy(sc->country, v, 3);
-		snprintf(sc->text, sizeof sc->text, "country:%s", sc->country);
-		return true;
-	}
-	if (ep_parse_i64z(v, 1, INT64_MAX, &sc->id) != EP_OK) {
-		ep_cli_fail(cli, "'%s' is not the id of a %s: give a whole number (%s:12)", v, sc->kind, sc->kind);
-		return false;
-	}
-	snprintf(sc->text, sizeof sc->text, "%s:%lld", sc->kind, (long long)sc->id);
-	return true;
-}
-
-typedef struct country_find {
-	const char *country;
-	bool found;
-} country_find;
-
-static int find_member_state(void *ctx, const ep_org *o)
-{
-	country_find *c = ctx;
-	if (o->kind && strcmp(o->kind, "member_state") == 0 && o->country && strcmp(o->country, c->country) == 0)
-		c->found = true;
-	return 0;
+	ep_cli_fail(cli, "%s", err.msg);
+	return false;
 }
 
 /* Whether what the scope names exists; prints the problem. */
-static bool scope_exists(const ep_cli *cli, ep_db *db, const scope *sc)
+static bool scope_exists(const ep_cli *cli, ep_db *db, const ep_role_scope *sc)
 {
 	ep_err err;
-	ep_status s = EP_OK;
-	if (strcmp(sc->kind, "global") == 0)
+	if (ep_role_scope_exists(db, sc, &err) == EP_OK)
 		return true;
-	if (strcmp(sc->kind, "country") == 0) {
-		country_find c = {.country = sc->country};
-		s = ep_db_orgs_each(db, find_member_state, &c, &err);
-		if (s == EP_OK && !c.found) {
-			ep_cli_fail(cli, "no Member State organisation has the country '%s'", sc->country);
-			return false;
-		}
-	} else {
-		const char *res = strcmp(sc->kind, "priority") == 0 ? "priorities"
-				  : strcmp(sc->kind, "oap") == 0    ? "oaps"
-								    : "actions";
-		s = ep_db_res_exists(db, res, sc->id, &err);
-		if (s == EP_E_NOTFOUND) {
-			ep_cli_fail(cli, "no %s %lld", strcmp(sc->kind, "action") == 0 ? "operational action" : sc->kind,
-				    (long long)sc->id);
-			return false;
-		}
-	}
-	if (s != EP_OK) {
-		ep_cli_fail(cli, "%s", err.msg);
-		return false;
-	}
-	return true;
-}
-
-/* ---- input checks ---- */
-
-static bool username_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 1 || n > EP_USERNAME_MAX)
-		return false;
-	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9')))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
-			return false;
-	}
-	return true;
+	ep_cli_fail(cli, "%s", err.msg);
+	return false;
 }
 
 /* Checks NAME; prints the problem. */
 static bool check_username(const ep_cli *cli, const char *name)
 {
-	if (username_ok(name))
+	if (ep_username_ok(name))
 		return true;
-	ep_cli_fail(cli,
-		    "'%s' is not a user name: use 1 to %d of a-z, 0-9, '.', '_' and '-', starting with a letter or digit",
-		    name, EP_USERNAME_MAX);
+	ep_cli_fail(cli, "'%s' is not a user name: " EP_USERNAME_RULE, name);
 	return false;
 }
 
@@ -466,12 +337,12 @@ static int user_role(ep_cli *cli, int argc, char **argv)
 	}
 	if (!check_username(cli, name))
 		return EP_EXIT_USAGE;
-	const role_def *r = role_find(role);
+	const ep_role_def *r = ep_role_def_find(role);
 	if (!r) {
-		ep_cli_fail(cli, "unknown role '%s': the roles are %s", role, ROLE_LIST);
+		ep_cli_fail(cli, "unknown role '%s': the roles are %s", role, EP_ROLE_LIST);
 		return EP_EXIT_USAGE;
 	}
-	scope sc;
+	ep_role_scope sc;
 	if (!scope_parse(cli, r, scope_arg, &sc))
 		return EP_EXIT_USAGE;
 	ep_user u;

@@ -246,6 +246,40 @@ ep_status ep_db_user_totp_used(ep_db *db, int64_t id, int64_t step, ep_err *err)
 	return ep_err_set(err, EP_E_CONFLICT, "totp", "the code is wrong or already used");
 }
 
+ep_status ep_db_user_update(ep_db *db, int64_t id, int64_t version, const char *display_name, const char *email,
+			    int64_t org_id, int clearance, ep_err *err)
+{
+	static const char SQL[] = "UPDATE users SET display_name = ?3, email = ?4, org_id = ?5, clearance = ?6,"
+				  " version = version + 1 WHERE id = ?1 AND version = ?2";
+	sqlite3_stmt *st = db_stmt(db, SQL, err);
+	if (!st)
+		return EP_E_INTERNAL;
+	db_bind_i64(st, 1, id);
+	db_bind_i64(st, 2, version);
+	db_bind_text(st, 3, display_name && display_name[0] ? display_name : NULL);
+	db_bind_text(st, 4, email && email[0] ? email : NULL);
+	db_bind_id(st, 5, org_id);
+	db_bind_i64(st, 6, clearance);
+	ep_status s = db_exec_stmt(db, st, err, "changing an account");
+	if (s != EP_OK || changes(db) > 0)
+		return s;
+	ep_user u;
+	if ((s = ep_db_user_by_id(db, id, &u, err)) != EP_OK)
+		return s;
+	return ep_err_set(err, EP_E_CONFLICT, "version", "the account is at version %lld, not %lld: someone changed it since",
+			  (long long)u.version, (long long)version);
+}
+
+ep_status ep_db_admins_enabled(ep_db *db, int64_t *n, ep_err *err)
+{
+	static const char SQL[] = "SELECT count(DISTINCT u.id) FROM users u JOIN user_roles r ON r.user_id = u.id"
+				  " WHERE r.role = 'admin' AND u.disabled = 0";
+	sqlite3_stmt *st = db_stmt(db, SQL, err);
+	if (!st)
+		return EP_E_INTERNAL;
+	return db_one_i64(db, st, n, err, "counting administrators");
+}
+
 /* ---- roles ---- */
 
 /* The id of the role row the user holds with exactly this scope, EP_E_NOTFOUND if none.
@@ -341,7 +375,7 @@ static ep_status users_json(ep_db *db, int64_t id, json_t **items, ep_err *err)
 		"SELECT u.id, u.username, u.display_name, u.email, u.org_id, o.code, u.clearance, u.disabled,"
 		" u.totp_secret IS NOT NULL AND u.totp_secret <> '', u.version" USER_FROM
 		" WHERE ?1 = 0 OR u.id = ?1 ORDER BY u.username";
-	static const char SQL_ROLES[] = "SELECT user_id, role, scope_kind, scope_id, scope_country FROM user_roles"
+	static const char SQL_ROLES[] = "SELECT user_id, role, scope_kind, scope_id, scope_country, id FROM user_roles"
 					" WHERE ?1 = 0 OR user_id = ?1 ORDER BY user_id, id";
 	json_t *arr = json_array();
 	json_t *by_id = json_object(); /* "id" -> the account's roles array (borrowed) */
@@ -393,9 +427,9 @@ static ep_status users_json(ep_db *db, int64_t id, json_t **items, ep_err *err)
 		json_t *roles = json_object_get(by_id, key);
 		if (!roles)
 			continue;
-		json_t *r = json_pack("{s:s, s:s, s:o, s:o}", "role", db_col_text(st, 1), "scope_kind",
-				      db_col_text(st, 2), "scope_id", json_id_or_null(db_col_i64(st, 3)), "scope_country",
-				      json_text_or_null(db_col_text(st, 4)));
+		json_t *r = json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)db_col_i64(st, 5), "role",
+				      db_col_text(st, 1), "scope_kind", db_col_text(st, 2), "scope_id",
+				      json_id_or_null(db_col_i64(st, 3)), "scope_country", json_text_or_null(db_col_text(st, 4)));
 		if (!r || json_array_append_new(roles, r) != 0) {
 			s = ep_err_set(err, EP_E_INTERNAL, NULL, "out of memory");
 			break;

@@ -63,6 +63,12 @@ ep_status ep_db_user_set_totp(ep_db *db, int64_t id, const char *secret, const c
 /* Records the step of an accepted TOTP code, only if it is later than the one stored:
  * EP_E_CONFLICT when it is not (the same code raced in twice). */
 ep_status ep_db_user_totp_used(ep_db *db, int64_t id, int64_t step, ep_err *err);
+/* Changes the details of an account at version (EP_E_CONFLICT, field "version", when it is
+ * stale); display_name and email "" or NULL store none, org_id 0 none. */
+ep_status ep_db_user_update(ep_db *db, int64_t id, int64_t version, const char *display_name, const char *email,
+			    int64_t org_id, int clearance, ep_err *err);
+/* How many enabled accounts hold the administrator role. */
+ep_status ep_db_admins_enabled(ep_db *db, int64_t *n, ep_err *err);
 /* Grants a role. scope_id 0 and country NULL where the scope kind has none. EP_E_CONFLICT when
  * the user already holds exactly that role, EP_E_LIMIT when it holds EP_ROLES_MAX already. *id
  * may be NULL. */
@@ -72,7 +78,7 @@ ep_status ep_db_role_add(ep_db *db, int64_t user_id, const char *role, const cha
 ep_status ep_db_role_remove(ep_db *db, int64_t user_id, const char *role, const char *scope_kind, int64_t scope_id,
 			    const char *country, ep_err *err);
 /* Every account as JSON objects {id, username, display_name, email, org_id, org_code,
- * clearance (token), disabled, totp (bool: enrolled), roles: [{role, scope_kind, scope_id,
+ * clearance (token), disabled, totp (bool: enrolled), roles: [{id, role, scope_kind, scope_id,
  * scope_country}], version}, in username order. */
 ep_status ep_db_users_json(ep_db *db, json_t **items, ep_err *err);
 /* One account as above. */

@@ -41,6 +41,7 @@ typedef struct ep_route {
 	const char *summary;
 	const char *schema; /* the resource the route reads or writes (db_res.h) */
 	const char *bind;   /* a nested route: the field its first {id} fills ("oap_id") */
+	const char *kind;   /* the kind of object the audit trail names when it is not a resource ("users") */
 	int tag;            /* index for metrics */
 	unsigned flags;     /* EP_ROUTE_* */
 } ep_route;

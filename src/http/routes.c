@@ -367,6 +367,35 @@ void ep_router_init_with(size_t body_max)
 	}
 	add(EP_GET, "/api/v1/users", ep_api_users_list, "users.read", NULL, "Accounts with their organisation, clearance and roles");
 	add(EP_GET, "/api/v1/users/{id}", ep_api_user_get, "users.read", NULL, "One account");
+	add(EP_GET, "/api/v1/roles", ep_api_roles_list, "users.read", NULL,
+	    "The roles an account can hold: the scope each takes and the permissions it gives");
+
+	/* Administrators manage accounts: every change is audited under the account it concerns. */
+	r = add(EP_POST, "/api/v1/users", ep_api_user_create, "users.write", NULL,
+		"Create an account: {\"username\", \"password\", \"org_id\", \"clearance\"?, \"display_name\"?, "
+		"\"email\"?}; the holder changes the password and enrols a second factor");
+	r->body_max = 8192;
+	r->kind = "users";
+	r = add(EP_PATCH, "/api/v1/users/{id}", ep_api_user_update, "users.write", NULL,
+		"Change an account (If-Match): {\"display_name\", \"email\", \"org_id\", \"clearance\", \"disabled\"}; "
+		"disabling ends its sessions and revokes its API tokens");
+	r->body_max = 8192;
+	r->kind = "users";
+	r = add(EP_POST, "/api/v1/users/{id}/roles", ep_api_user_role_grant, "users.write", NULL,
+		"Grant a role: {\"role\", \"scope\"?} with the scope as country:NL, priority:9, oap:1 or action:3");
+	r->body_max = 4096;
+	r->kind = "users";
+	r = add(EP_DELETE, "/api/v1/users/{id}/roles/{id}", ep_api_user_role_withdraw, "users.write", NULL,
+		"Withdraw a role of an account (never the last enabled administrator's)");
+	r->kind = "users";
+	r = add(EP_POST, "/api/v1/users/{id}/password", ep_api_user_password, "users.write", NULL,
+		"Set a new password for an account: {\"new_password\"}; ends its sessions");
+	r->body_max = 8192;
+	r->kind = "users";
+	r = add(EP_POST, "/api/v1/users/{id}/totp-reset", ep_api_user_totp_reset, "users.write", NULL,
+		"Clear an account's second factor (a lost phone): it enrols again at its next sign-in");
+	r->body_max = 1024;
+	r->kind = "users";
 }
 
 void ep_router_init(void)

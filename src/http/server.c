@@ -912,7 +912,7 @@ static const char *route_action(const ep_req *req)
 /* The object a request is about, for audit records: the first {id} of its path. */
 static const char *route_kind(const ep_req *req)
 {
-	return req->route->schema ? req->route->schema : NULL;
+	return req->route->schema ? req->route->schema : req->route->kind;
 }
 
 /*

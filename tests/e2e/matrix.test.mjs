@@ -1820,6 +1820,74 @@ row('DELETE /api/v1/auth/tokens/{id}', 'flow', () => [
 	}),
 	sit('a token that does not exist', () => ({ method: 'DELETE', path: `/api/v1/auth/tokens/${MISSING}`, want: signedIn(404) })),
 ]);
+/* ---- account administration (server "flow") ---- */
+// design (domain.md, "Actors": the administrator runs the installation): only administrators
+// create and change accounts and grant roles. Each cell works on an account of its own.
+const adminOnly = (ok) => (p) => (has(p, ['admin']) ? ok : deny(p));
+const ACCOUNT_PASSWORD = 'Quince-Horizon-Willow-9043';
+let accountSerial = 0;
+async function freshAccount(ctx) {
+	return admin(ctx, 'POST', '/api/v1/users', { username: `matrix-acct-${++accountSerial}`, password: ACCOUNT_PASSWORD, org_id: ctx.W.org1.id });
+}
+/* An account that has enrolled a second factor, through its own session. */
+async function enrolledAccount(ctx) {
+	const a = await freshAccount(ctx);
+	const s = await api(ctx.base, 'POST', '/api/v1/auth/login', { anon: true, body: { username: a.username, password: ACCOUNT_PASSWORD } });
+	assert.equal(s.status, 200, s.text);
+	const headers = { Cookie: s.headers.getSetCookie()[0].split(';')[0], 'X-CSRF-Token': s.body.csrf_token };
+	const b = await api(ctx.base, 'POST', '/api/v1/auth/totp', { headers, body: {} });
+	assert.equal(b.status, 201, b.text);
+	const c = await api(ctx.base, 'POST', '/api/v1/auth/totp/confirm', { headers, body: { code: totpCode(b.body.secret) } });
+	assert.equal(c.status, 200, c.text);
+	return a;
+}
+plain('GET /api/v1/roles', adminOnly(200));
+row('POST /api/v1/users', 'flow', () => [
+	sit('a new account', (ctx, who) => ({ method: 'POST', path: '/api/v1/users', body: { username: `matrix-new-${who}`, password: ACCOUNT_PASSWORD, org_id: ctx.W.org1.id }, want: adminOnly(201) })),
+]);
+row('PATCH /api/v1/users/{id}', 'flow', () => [
+	sit('an account', async (ctx) => {
+		const a = await freshAccount(ctx);
+		return { method: 'PATCH', path: `/api/v1/users/${a.id}`, body: { display_name: 'Changed by the matrix' }, ifMatch: a.version, want: adminOnly(200) };
+	}),
+	sit('an account that does not exist', () => ({ method: 'PATCH', path: `/api/v1/users/${MISSING}`, body: { display_name: 'x' }, ifMatch: 1, want: adminOnly(404) })),
+]);
+row('POST /api/v1/users/{id}/roles', 'flow', () => [
+	sit('grant a Participant role on action 1', async (ctx) => {
+		const a = await freshAccount(ctx);
+		return { method: 'POST', path: `/api/v1/users/${a.id}/roles`, body: { role: 'participant', scope: `action:${ctx.W.A1.id}` }, want: adminOnly(201) };
+	}),
+	sit('an account that does not exist', () => ({ method: 'POST', path: `/api/v1/users/${MISSING}/roles`, body: { role: 'observer' }, want: adminOnly(404) })),
+]);
+row('DELETE /api/v1/users/{id}/roles/{id}', 'flow', () => [
+	sit('withdraw a role', async (ctx) => {
+		const a = await freshAccount(ctx);
+		const g = await admin(ctx, 'POST', `/api/v1/users/${a.id}/roles`, { role: 'observer' });
+		return { method: 'DELETE', path: `/api/v1/users/${a.id}/roles/${g.roles[0].id}`, want: adminOnly(204) };
+	}),
+	sit('a role that does not exist', async (ctx) => {
+		const a = await freshAccount(ctx);
+		// The account is there and named: the 404 is of its role, not a hidden record.
+		return { method: 'DELETE', path: `/api/v1/users/${a.id}/roles/${MISSING}`, want: adminOnly(404), likeMissing: false };
+	}),
+]);
+row('POST /api/v1/users/{id}/password', 'flow', () => [
+	sit('set a new password', async (ctx) => {
+		const a = await freshAccount(ctx);
+		return { method: 'POST', path: `/api/v1/users/${a.id}/password`, body: { new_password: 'Harbour-Fennel-Oxbow-2716' }, want: adminOnly(200) };
+	}),
+]);
+row('POST /api/v1/users/{id}/totp-reset', 'flow', () => [
+	sit('reset an enrolled second factor', async (ctx, who) => {
+		// Only the administrator's cell needs the enrolment; the others are refused before it matters.
+		const a = who === 'admin' ? await enrolledAccount(ctx) : await freshAccount(ctx);
+		return { method: 'POST', path: `/api/v1/users/${a.id}/totp-reset`, body: {}, want: adminOnly(200) };
+	}),
+	sit('an account without a second factor: permitted, and refused as a conflict', async (ctx) => {
+		const a = await freshAccount(ctx);
+		return { method: 'POST', path: `/api/v1/users/${a.id}/totp-reset`, body: {}, want: adminOnly(409) };
+	}),
+]);
 // Replacing an enrolled second factor takes the password, which the body gives.
 const totpBody = (who) => ({ current_password: PASSWORDS[who] || DEMO_PASSWORD });
 row('POST /api/v1/auth/totp', 'flow', () => [
