@@ -124,6 +124,10 @@ static const char *const done_codes[][2] = {
 	{"proposed", "The declassification is proposed. A second person signs it off."},
 	{"signed-off", "The declassification is signed off and issued."},
 	{"signed-out", "You have signed out."},
+	{"granted", "The role is granted. It takes effect at the account's next request."},
+	{"withdrawn", "The role is withdrawn."},
+	{"password-set", "The new password is set and the account's sessions are ended. Give the password to its holder by a separate channel."},
+	{"totp-reset", "Two-step sign-in is reset: the holder enrols again at the next sign-in. Their sessions are ended."},
 };
 
 void ep_pages_done(ep_page *p)
@@ -460,6 +464,19 @@ static const char *record_page(ep_page *p, const char *res, int64_t id)
 	return ep_arena_printf(p->arena, "/%s/%lld", res, (long long)id);
 }
 
+/* Whether a new record names its place in the plan (a priority, OAP, action or goal), which
+ * decides who may create it. */
+static bool names_a_place(const ep_resdef *d)
+{
+	for (size_t i = 0; i < d->nfields; i++) {
+		const ep_field *f = &d->fields[i];
+		if (f->type == EP_F_REF && (strcmp(f->ref, "priorities") == 0 || strcmp(f->ref, "oaps") == 0 ||
+					    strcmp(f->ref, "actions") == 0 || strcmp(f->ref, "goals") == 0))
+			return true;
+	}
+	return false;
+}
+
 ep_status ep_page_new(ep_page *p)
 {
 	struct place pl;
@@ -468,6 +485,10 @@ ep_status ep_page_new(ep_page *p)
 	/* The form is offered only to whom the API would let create it. */
 	json_t *parent = NULL;
 	if (p->nids == 1 && !(parent = ep_page_get(p, NULL, "/api/v1%s", pl.back)))
+		return EP_E_NOTFOUND;
+	/* A record that names no place in the plan (an organisation) has no scope its body could
+	 * give: the policy check can answer before the form is shown. */
+	if (!parent && !names_a_place(pl.d) && !ep_page_may(p, EP_POST, pl.collection, NULL))
 		return EP_E_NOTFOUND;
 	const char *pname = parent ? json_string_value(json_object_get(parent, "title")) : NULL;
 	if (parent && !pname)
@@ -709,7 +730,8 @@ ep_status ep_page_list(ep_page *p)
 	char target[64];
 	snprintf(target, sizeof target, "/api/v1/%s", res);
 	if (ep_resdef_find(res) && ep_page_may(p, EP_POST, target, NULL) &&
-	    (strcmp(res, "good-practices") == 0 || strcmp(res, "jads") == 0 || strcmp(res, "grants") == 0 || strcmp(res, "overlaps") == 0))
+	    (strcmp(res, "good-practices") == 0 || strcmp(res, "jads") == 0 || strcmp(res, "grants") == 0 || strcmp(res, "overlaps") == 0 ||
+	     strcmp(res, "organisations") == 0))
 		json_object_set_new(p->ctx, "new_href", json_string(ep_arena_printf(p->arena, "/%s/new", res)));
 	ep_pages_done(p);
 	return EP_OK;
@@ -750,7 +772,7 @@ ep_status ep_page_record(ep_page *p)
 	char target[96];
 	snprintf(target, sizeof target, "/api/v1/%s/%lld", res, (long long)p->ids[0]);
 	bool editable = strcmp(res, "good-practices") == 0 || strcmp(res, "jads") == 0 || strcmp(res, "grants") == 0 ||
-			strcmp(res, "sections") == 0;
+			strcmp(res, "sections") == 0 || strcmp(res, "organisations") == 0;
 	if (editable && ep_page_may(p, EP_PATCH, target, NULL))
 		json_object_set_new(p->ctx, "edit_href", json_string(ep_arena_printf(p->arena, "/%s/%lld/edit", res, (long long)p->ids[0])));
 	ep_pages_done(p);

@@ -233,19 +233,3 @@ ep_status ep_page_audit(ep_page *p)
 	ep_page_crumb(p, "Audit trail", NULL);
 	return EP_OK;
 }
-
-ep_status ep_page_users(ep_page *p)
-{
-	ep_call c;
-	json_t *u = ep_page_get(p, &c, "/api/v1/users");
-	if (!u)
-		return EP_E_NOTFOUND;
-	json_object_set(p->ctx, "users", json_object_get(u, "items"));
-	json_t *o = ep_page_find(p, NULL, "/api/v1/organisations?limit=200");
-	json_object_set(p->ctx, "organisations", o ? json_object_get(o, "items") : NULL);
-	p->title = "Users, organisations and roles";
-	p->tmpl = "users";
-	ep_page_crumb(p, "Home", "/");
-	ep_page_crumb(p, "Users", NULL);
-	return EP_OK;
-}

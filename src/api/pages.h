@@ -37,7 +37,12 @@ ep_status ep_page_declassify(ep_page *p);
 ep_status ep_page_registers(ep_page *p);
 ep_status ep_page_search(ep_page *p);
 ep_status ep_page_audit(ep_page *p);
+/* Accounts and roles (page_admin.c). */
 ep_status ep_page_users(ep_page *p);
+ep_status ep_page_user_new(ep_page *p);
+ep_status ep_page_user(ep_page *p);
+ep_status ep_page_user_edit(ep_page *p);
+ep_status ep_page_user_step(ep_page *p);
 /* Made from the resource descriptions. */
 ep_status ep_page_new(ep_page *p);
 ep_status ep_page_edit(ep_page *p);

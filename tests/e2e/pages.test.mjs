@@ -812,6 +812,8 @@ const SCREENS = [
 	['/search?q=smuggling', null],
 	['/audit', `${V}/audit?limit=100`],
 	['/admin/users', `${V}/users`],
+	['/admin/users/1', `${V}/users/1`],
+	['/admin/users/new', `${V}/users`],
 ];
 
 const banners = (html) => [...html.matchAll(/<div class="banner level-\d" role="note" aria-label="Classification of this page">([^<]*)<\/div>/g)].map((m) => m[1]);
@@ -909,4 +911,121 @@ test('pages record no denial the user did not ask for: optional reads are asked 
 		const r = await page(s, 'GET', '/audit', { cookie: driver.cookie });
 		assert.equal(r.status, 404);
 		assert.equal(await denied(), before + 1, 'the refused /audit page was not recorded');
+	}));
+
+/* ---- account administration ---- */
+
+test('account administration: an administrator creates an account, grants a role, resets sign-in; errors sit next to their fields', () =>
+	withServer(async (s) => {
+		const admin = await session(s, 'admin');
+		const NEW = 'Orchard-Beacon-Thistle-6610';
+		let r = expectPage(await page(s, 'GET', '/admin/users', { cookie: admin.cookie }), 200, 'the users page');
+		assert.match(r.text, /<a class="button" href="\/admin\/users\/new">New account<\/a>/);
+		assert.match(r.text, /<a class="button" href="\/organisations\/new">New organisation<\/a>/);
+		assert.match(r.text, /<summary>National EMPACT Coordinator: scope country:CC/);
+		r = expectPage(await page(s, 'GET', '/admin/users/new', { cookie: admin.cookie }), 200, 'the new account form');
+		const nlId = sql(s, "SELECT id FROM organisations WHERE code = 'NL'");
+		// Wrong fields: each problem next to its field, the input kept, the password never sent back.
+		r = await page(s, 'POST', '/admin/users/new', {
+			cookie: admin.cookie,
+			form: { _csrf: admin.csrf, username: 'Bad Name', display_name: XSS, email: 'not-an-address', org_id: nlId, clearance: 'unclassified', password: NEW, password_again: 'different' },
+		});
+		expectPage(r, 422, 'two passwords that differ');
+		assert.match(fieldDiv(r.text, 'password_again'), /the two passwords differ/);
+		r = await page(s, 'POST', '/admin/users/new', {
+			cookie: admin.cookie,
+			form: { _csrf: admin.csrf, username: 'Bad Name', display_name: XSS, email: 'not-an-address', org_id: nlId, clearance: 'unclassified', password: NEW, password_again: NEW },
+		});
+		expectPage(r, 422, 'a bad user name and e-mail address');
+		assert.match(fieldDiv(r.text, 'username'), /is not a user name/);
+		assert.match(fieldDiv(r.text, 'username'), /aria-invalid="true"/);
+		assert.match(fieldDiv(r.text, 'email'), /is not an e-mail address/);
+		assert.match(fieldDiv(r.text, 'display_name'), /value="&lt;script&gt;alert\(1\)/, 'the name typed is kept, as text');
+		assert.ok(!r.text.includes(NEW), 'the password is never sent back');
+		assert.equal(sql(s, "SELECT count(*) FROM users WHERE display_name LIKE '<script>%'"), '0');
+		// A good one.
+		r = await page(s, 'POST', '/admin/users/new', {
+			cookie: admin.cookie,
+			form: { _csrf: admin.csrf, username: 'e.janssen', display_name: XSS, email: 'e.janssen@politie.example', org_id: nlId, clearance: 'restreint_ue', password: NEW, password_again: NEW },
+		});
+		assert.equal(r.status, 303, mainOf(r.text).slice(0, 500));
+		const id = sql(s, "SELECT id FROM users WHERE username = 'e.janssen'");
+		assert.equal(r.location, `/admin/users/${id}?done=created`);
+		r = expectPage(await page(s, 'GET', r.location, { cookie: admin.cookie }), 200, 'the new account');
+		assert.ok(r.text.includes('&lt;script&gt;alert(1)&lt;/script&gt;') && !r.text.includes('<script>alert'), 'the name shows as text');
+		assert.match(r.text, /RESTREINT UE\/EU RESTRICTED/);
+		// Grant: a scope that names nothing comes back next to the scope field.
+		r = await page(s, 'POST', `/admin/users/${id}/roles`, { cookie: admin.cookie, form: { _csrf: admin.csrf, role: 'nec', scope: 'country:XX' } });
+		expectPage(r, 422, 'a scope that names nothing');
+		assert.match(fieldDiv(r.text, 'scope'), /no Member State organisation has the country &#39;XX&#39;|no Member State organisation has the country 'XX'/);
+		assert.match(fieldDiv(r.text, 'scope'), /value="country:XX"/);
+		r = await page(s, 'POST', `/admin/users/${id}/roles`, { cookie: admin.cookie, form: { _csrf: admin.csrf, role: 'nec', scope: 'country:NL' } });
+		assert.equal(r.location, `/admin/users/${id}?done=granted`);
+		r = expectPage(await page(s, 'GET', r.location, { cookie: admin.cookie }), 200, 'after the grant');
+		assert.match(r.text, /The role is granted/);
+		const roleId = sql(s, `SELECT id FROM user_roles WHERE user_id = ${id} AND role = 'nec'`);
+		assert.match(r.text, new RegExp(`action="/admin/users/${id}/roles/${roleId}/withdraw"`));
+		// The new NEC signs in, enrols, and sees the NEC's participation screen.
+		const first = await page(s, 'POST', '/sign-in', { form: { username: 'e.janssen', password: NEW } });
+		assert.equal(first.status, 303);
+		assert.equal(first.location, '/account/totp', 'a cleared account enrols two-step sign-in first');
+		// Set a new password: the holder's sessions end.
+		r = await page(s, 'POST', `/admin/users/${id}/password`, { cookie: admin.cookie, form: { _csrf: admin.csrf, new_password: 'password', new_password_again: 'password' } });
+		expectPage(r, 422, 'a weak password');
+		assert.match(fieldDiv(r.text, 'new_password'), /aria-invalid="true"/);
+		const NEWER = 'Granite-Wharf-Meadow-2293';
+		r = await page(s, 'POST', `/admin/users/${id}/password`, { cookie: admin.cookie, form: { _csrf: admin.csrf, new_password: NEWER, new_password_again: NEWER } });
+		assert.equal(r.location, `/admin/users/${id}?done=password-set`);
+		assert.equal((await page(s, 'POST', '/sign-in', { form: { username: 'e.janssen', password: NEW } })).status, 422, 'the old password is refused');
+		// Withdraw the role.
+		r = await page(s, 'POST', `/admin/users/${id}/roles/${roleId}/withdraw`, { cookie: admin.cookie, form: { _csrf: admin.csrf } });
+		assert.equal(r.location, `/admin/users/${id}?done=withdrawn`);
+		assert.equal(sql(s, `SELECT count(*) FROM user_roles WHERE user_id = ${id}`), '0');
+		// Change the account: disable it; a stale form shows both versions.
+		r = expectPage(await page(s, 'GET', `/admin/users/${id}/edit`, { cookie: admin.cookie }), 200, 'the change form');
+		const v = versionIn(r.text);
+		r = await page(s, 'POST', `/admin/users/${id}/edit`, { cookie: admin.cookie, form: { _csrf: admin.csrf, _version: v, display_name: 'Eva Janssen', email: '', org_id: nlId, clearance: 'restreint_ue', disabled: 'yes' } });
+		assert.equal(r.location, `/admin/users/${id}?done=saved`);
+		assert.equal(sql(s, `SELECT disabled || display_name FROM users WHERE id = ${id}`), '1Eva Janssen');
+		r = await page(s, 'POST', `/admin/users/${id}/edit`, { cookie: admin.cookie, form: { _csrf: admin.csrf, _version: v, display_name: 'Stale', email: '', org_id: nlId, clearance: 'restreint_ue' } });
+		expectPage(r, 409, 'a stale change');
+		assert.match(r.text, /Someone else changed this account/);
+		assert.match(r.text, /<h2>Saved by someone else<\/h2>[\s\S]*Eva Janssen[\s\S]*<h2>Yours \(kept in the form\)<\/h2>[\s\S]*Stale/);
+		assert.equal(sql(s, `SELECT display_name FROM users WHERE id = ${id}`), 'Eva Janssen');
+		// The administrator's own page offers no reset of their own sign-in.
+		const adminId = sql(s, "SELECT id FROM users WHERE username = 'admin'");
+		r = expectPage(await page(s, 'GET', `/admin/users/${adminId}`, { cookie: admin.cookie }), 200, 'the administrator\'s own account');
+		assert.ok(!r.text.includes('Set the password') && !r.text.includes('Reset two-step'), 'no self-reset');
+		// Everyone else: the pages are a 404, and a forged step changes nothing.
+		for (const user of ['driver', 'est', 'observer']) {
+			const o = await session(s, user);
+			expectPage(await page(s, 'GET', '/admin/users/new', { cookie: o.cookie }), 404, `${user}: the new account form`);
+			expectPage(await page(s, 'GET', `/admin/users/${id}`, { cookie: o.cookie }), 404, `${user}: an account`);
+			const f = await page(s, 'POST', `/admin/users/${id}/roles`, { cookie: o.cookie, form: { _csrf: o.csrf, role: 'admin' } });
+			assert.equal(f.status, 404, `${user}: a forged grant`);
+		}
+		assert.equal(sql(s, `SELECT count(*) FROM user_roles WHERE user_id = ${id}`), '0');
+		// The steps are in the audit trail.
+		const audit = sql(s, `SELECT group_concat(detail, '\n') FROM audit WHERE object_kind = 'users' AND object_id = ${id}`);
+		for (const what of ['account e.janssen created', 'role nec (country:NL) granted', 'password of e.janssen set', 'role nec (country:NL) withdrawn', 'disabled, sessions ended']) assert.ok(audit.includes(what), `audit: ${what}\n${audit}`);
+	}));
+
+test('organisations: the administrator adds and changes one through the forms', () =>
+	withServer(async (s) => {
+		const admin = await session(s, 'admin');
+		let r = expectPage(await page(s, 'GET', '/organisations/new', { cookie: admin.cookie }), 200, 'the new organisation form');
+		r = await page(s, 'POST', '/organisations/new', { cookie: admin.cookie, form: { _csrf: admin.csrf, code: 'LU-PJ', name: 'Police Grand-Ducale', kind: 'member_state', country: 'LU' } });
+		assert.equal(r.status, 303, mainOf(r.text).slice(0, 600));
+		const id = sql(s, "SELECT id FROM organisations WHERE code = 'LU-PJ'");
+		assert.equal(r.location, `/organisations/${id}?done=created`);
+		r = expectPage(await page(s, 'GET', `/organisations/${id}`, { cookie: admin.cookie }), 200, 'the organisation');
+		assert.match(r.text, new RegExp(`href="/organisations/${id}/edit"`));
+		r = expectPage(await page(s, 'GET', `/organisations/${id}/edit`, { cookie: admin.cookie }), 200, 'its change form');
+		r = await page(s, 'POST', `/organisations/${id}/edit`, { cookie: admin.cookie, form: { _csrf: admin.csrf, _version: versionIn(r.text), code: 'LU-PJ', name: 'Police Grand-Ducale (PJ)', kind: 'member_state', country: 'LU' } });
+		assert.equal(r.location, `/organisations/${id}?done=saved`);
+		assert.equal(sql(s, `SELECT name FROM organisations WHERE id = ${id}`), 'Police Grand-Ducale (PJ)');
+		const driver = await session(s, 'driver');
+		expectPage(await page(s, 'GET', '/organisations/new', { cookie: driver.cookie }), 404, 'a driver: the form');
+		r = expectPage(await page(s, 'GET', `/organisations/${id}`, { cookie: driver.cookie }), 200, 'a driver reads it');
+		assert.ok(!r.text.includes('/edit"'), 'no change button for a driver');
 	}));
