@@ -13,7 +13,8 @@
 //     demo reporting round 1 opened (which asks the report), the report's narrative and problems
 //     saved, the report submitted and returned with a comment (a payload too);
 //   - the reason given for reopening the round (compiled, then reopened), which the audit
-//     trail keeps.
+//     trail keeps;
+//   - an organisation's name and an account's display name (the administrator's screens).
 //
 // Then admin and driver (each signed in once, through the sign-in form) open every screen that
 // shows them. On each: no dialog opened; no console error, page error or CSP violation (an
@@ -105,6 +106,13 @@ async function setUp() {
 		}),
 		201,
 		'section',
+	).body.id;
+	// An organisation and an account whose names carry payloads: the administrator's screens.
+	ids.org = expectStatus(await post(b, '/api/v1/organisations', { code: 'XSSORG', kind: 'private_partner', name: V('org-name') }), 201, 'organisation').body.id;
+	ids.user = expectStatus(
+		await post(b, '/api/v1/users', { username: 'xss.account', password: 'Marble-Osprey-Kettle-5820', org_id: ids.org, display_name: V('user-display_name') }),
+		201,
+		'account',
 	).body.id;
 	ids.practice = expectStatus(
 		await post(b, '/api/v1/good-practices', { kind: 'good', oap_id: 1, title: V('practice-title'), text: V('practice-text'), classification: 'unclassified' }),
@@ -286,6 +294,11 @@ function screens() {
 		{ path: '/cosi', text: T('oap-title') },
 		{ path: '/priorities/9', text: T('oap-title') },
 		{ path: '/audit', roles: { admin: { text: T('reopen-reason') } } },
+		{ path: '/admin/users', roles: { admin: { text: T('user-display_name', 'org-name') } } },
+		{ path: `/admin/users/${ids.user}`, roles: { admin: { text: T('user-display_name') } } },
+		{ path: `/admin/users/${ids.user}/edit`, roles: { admin: { fields: { display_name: 'user-display_name' } } } },
+		{ path: `/organisations/${ids.org}`, text: T('org-name') },
+		{ path: `/organisations/${ids.org}/edit`, roles: { admin: { fields: { name: 'org-name' } } } },
 		// No such account: the filter is refused (400) with the form kept.
 		{ path: `/audit?actor=${encodeURIComponent(V('reflected-actor'))}`, status: 400, roles: { admin: { fields: { actor: 'reflected-actor' } } } },
 	];
