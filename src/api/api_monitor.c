@@ -80,8 +80,9 @@ ep_status ep_api_round_chase(ep_req *req, ep_resp *resp)
 				    &resp->err)) != EP_OK)
 		return s;
 	json_int_t reminded = json_integer_value(json_object_get(doc, "reminded"));
-	resp->audit_note = ep_arena_printf(req->arena, "chased round %.40s: %lld missing report%s reminded, %lld asked for",
-					   json_string_value(json_object_get(json_object_get(doc, "round"), "label")),
+	const char *label = json_string_value(json_object_get(json_object_get(doc, "round"), "label"));
+	resp->audit_note = ep_arena_printf(req->arena,
+					   "chased round %.40s: %lld missing report%s reminded, %lld asked for", label,
 					   (long long)reminded, reminded == 1 ? "" : "s", (long long)asked);
 	resp->status = 200;
 	return ep_resp_json(resp, doc);

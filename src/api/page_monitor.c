@@ -199,20 +199,24 @@ ep_status ep_page_rounds(ep_page *p)
  * banner is the page's own text. */
 static void chased_message(ep_page *p)
 {
-	const char *d = ep_pages_param(p, "done"), *rs = ep_pages_param(p, "reminded"), *as = ep_pages_param(p, "asked");
-	int64_t reminded, asked = 0;
-	if (!d || strcmp(d, "chased") != 0 || !rs || ep_parse_i64z(rs, 0, 1000000, &reminded) != EP_OK ||
+	const char *d = ep_pages_param(p, "done"), *rs = ep_pages_param(p, "reminded");
+	const char *as = ep_pages_param(p, "asked");
+	int64_t n, asked = 0;
+	if (!d || strcmp(d, "chased") != 0 || !rs || ep_parse_i64z(rs, 0, 1000000, &n) != EP_OK ||
 	    (as && ep_parse_i64z(as, 0, 1000000, &asked) != EP_OK))
 		return;
-	const char *m;
-	if (reminded == 0)
-		m = "Nobody was chased: no report of the round is missing.";
-	else
-		m = ep_arena_printf(p->arena, "%lld missing report%s chased: %s Action Leader%s reminded.%s", (long long)reminded,
-				    reminded == 1 ? "" : "s", reminded == 1 ? "its" : "their", reminded == 1 ? " was" : "s were",
-				    asked == 0 ? ""
-				    : asked == 1 ? " One of them the round lacked and was asked for now."
-						 : ep_arena_printf(p->arena, " %lld of them the round lacked and were asked for now.", (long long)asked));
+	const char *fresh = "";
+	if (asked == 1)
+		fresh = " One of them the round lacked and was asked for now.";
+	else if (asked > 1)
+		fresh = ep_arena_printf(p->arena, " %lld of them the round lacked and were asked for now.",
+					(long long)asked);
+	const char *m = "Nobody was chased: no report of the round is missing.";
+	if (n == 1)
+		m = ep_arena_printf(p->arena, "1 missing report chased: its Action Leader was reminded.%s", fresh);
+	else if (n > 1)
+		m = ep_arena_printf(p->arena, "%lld missing reports chased: their Action Leaders were reminded.%s",
+				    (long long)n, fresh);
 	json_object_set_new(p->ctx, "done_message", json_string(m));
 }
 
@@ -235,8 +239,8 @@ ep_status ep_page_round(ep_page *p)
 	json_object_set_new(p->ctx, "moves", ep_pages_moves(p, "reporting-rounds", id, str(round, "status")));
 	json_object_set_new(p->ctx, "move_action", json_string(ep_arena_printf(p->arena, "/reporting-rounds/%lld/transitions", (long long)id)));
 	json_t *body = json_object();
-	json_object_set_new(p->ctx, "may_chase",
-			    json_boolean(ep_page_may(p, EP_POST, ep_arena_printf(p->arena, "/api/v1/reporting-rounds/%lld/chase", (long long)id), body)));
+	const char *chase = ep_arena_printf(p->arena, "/api/v1/reporting-rounds/%lld/chase", (long long)id);
+	json_object_set_new(p->ctx, "may_chase", json_boolean(ep_page_may(p, EP_POST, chase, body)));
 	json_decref(body);
 	p->title = ep_arena_printf(p->arena, "Reporting round %s", str(round, "label"));
 	p->tmpl = "round";
@@ -261,7 +265,8 @@ ep_status ep_page_round_chase(ep_page *p)
 	if (message && message[strspn(message, " \t\r\n")])
 		json_object_set_new(body, "message", json_string(message));
 	ep_call c;
-	int st = ep_page_send(p, &c, EP_POST, ep_arena_printf(p->arena, "/api/v1/reporting-rounds/%lld/chase", (long long)id), body, 0);
+	const char *target = ep_arena_printf(p->arena, "/api/v1/reporting-rounds/%lld/chase", (long long)id);
+	int st = ep_page_send(p, &c, EP_POST, target, body, 0);
 	json_decref(body);
 	if (st < 300)
 		return ep_page_redirect(p, "/reporting-rounds/%lld?done=chased&reminded=%lld&asked=%lld", (long long)id,
@@ -274,9 +279,9 @@ ep_status ep_page_round_chase(ep_page *p)
 	bool field = json_object_get(json_object_get(p->ctx, "errors"), "message") != NULL;
 	if (!field)
 		json_object_del(p->ctx, "errors");
+	const char *why = field ? "the message needs fixing, see below." : c.err.msg;
 	json_object_set_new(p->ctx, "error_message",
-			    json_string(field ? "The missing reports were not chased: the message needs fixing, see below."
-					      : ep_arena_printf(p->arena, "The missing reports were not chased: %s", c.err.msg)));
+			    json_string(ep_arena_printf(p->arena, "The missing reports were not chased: %s", why)));
 	int status = p->status;
 	ep_status s = ep_page_round(p);
 	p->status = status;

@@ -112,8 +112,10 @@ static void chased(ep_page *p, json_t *due)
 		{
 			size_t k;
 			json_t *r;
-			json_array_foreach(due, k, r) if (num(r, "id") == num(m, "report_id") && num(m, "chase_count") > 0)
+			json_array_foreach(due, k, r)
 			{
+				if (num(r, "id") != num(m, "report_id") || num(m, "chase_count") == 0)
+					continue;
 				json_object_set(r, "chase_count", json_object_get(m, "chase_count"));
 				json_object_set(r, "last_chased_at", json_object_get(m, "last_chased_at"));
 				json_object_set(r, "last_chase_message", json_object_get(m, "last_chase_message"));

@@ -102,7 +102,8 @@ ep_status ep_db_round_remind(ep_db *db, const ep_vis *vis, int64_t round_id, con
 	int n = snprintf(sql, sizeof sql,
 			 "INSERT INTO report_reminders (report_id, round_id, sent_at, sent_by_id, sent_by, message)"
 			 " SELECT t.id, t.round_id, ?2, ?3, ?4, ?5 FROM progress_reports t"
-			 " WHERE t.round_id = ?1 AND t.status IN ('requested', 'draft', 'returned') AND %s ORDER BY t.id",
+			 " WHERE t.round_id = ?1 AND t.status IN ('requested', 'draft', 'returned') AND %s"
+			 " ORDER BY t.id",
 			 ep_resdef_find("progress-reports")->vis);
 	if (n < 0 || (size_t)n >= sizeof sql)
 		return ep_err_set(err, EP_E_INTERNAL, NULL, "the reminders' query is too long");
@@ -139,7 +140,8 @@ ep_status ep_db_round_reminded(ep_db *db, int64_t round_id, int64_t reminder_mar
 		"SELECT r.id, a.id, a.number, a.title, a.oap_id, p.code, r.status, lo.code, lo.country, r.id > ?3,"
 		" (SELECT count(*) FROM report_reminders x WHERE x.report_id = r.id),"
 		" (SELECT max(x.sent_at) FROM report_reminders x WHERE x.report_id = r.id), r.classification, r.marking"
-		" FROM report_reminders m JOIN progress_reports r ON r.id = m.report_id JOIN actions a ON a.id = r.action_id"
+		" FROM report_reminders m JOIN progress_reports r ON r.id = m.report_id"
+		" JOIN actions a ON a.id = r.action_id"
 		" JOIN oaps o ON o.id = a.oap_id JOIN priorities p ON p.id = o.priority_id"
 		" LEFT JOIN action_leaders l ON l.action_id = a.id AND l.role = 'leader'"
 		" LEFT JOIN organisations lo ON lo.id = l.org_id"
@@ -157,14 +159,15 @@ ep_status ep_db_round_reminded(ep_db *db, int64_t round_id, int64_t reminder_mar
 	*mark = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_array_append_new(out, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:I, s:o}", "report_id",
-						     col_json_int(st, 0), "action_id", col_json_int(st, 1), "number",
-						     col_json_str(st, 2), "title", col_json_str(st, 3), "oap_id",
-						     col_json_int(st, 4), "priority_code", col_json_str(st, 5), "status",
-						     col_json_str(st, 6), "leader", col_json_str(st, 7), "leader_country",
-						     col_json_str(st, 8), "created", sqlite3_column_int(st, 9) != 0,
-						     "chase_count", (json_int_t)sqlite3_column_int64(st, 10), "last_chased_at",
-						     col_json_str(st, 11)));
+		json_t *row = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:I, s:o}", "report_id",
+					col_json_int(st, 0), "action_id", col_json_int(st, 1), "number",
+					col_json_str(st, 2), "title", col_json_str(st, 3), "oap_id",
+					col_json_int(st, 4), "priority_code", col_json_str(st, 5), "status",
+					col_json_str(st, 6), "leader", col_json_str(st, 7), "leader_country",
+					col_json_str(st, 8), "created", sqlite3_column_int(st, 9) != 0, "chase_count",
+					(json_int_t)sqlite3_column_int64(st, 10), "last_chased_at",
+					col_json_str(st, 11));
+		json_array_append_new(out, row);
 		if (sqlite3_column_int(st, 12) > *cls)
 			*cls = sqlite3_column_int(st, 12);
 		if (sqlite3_column_int(st, 13) > *mark)
@@ -220,7 +223,8 @@ ep_status ep_db_report_event_add(ep_db *db, int64_t report_id, const char *at, i
 /* The Support Team's reminders of a report, newest first, with how many and the last one's time. */
 static ep_status reminders_embed(ep_db *db, int64_t id, json_t *report, ep_err *err)
 {
-	static const char SQL[] = "SELECT sent_at, sent_by, message FROM report_reminders WHERE report_id = ?1 ORDER BY id DESC";
+	static const char SQL[] =
+		"SELECT sent_at, sent_by, message FROM report_reminders WHERE report_id = ?1 ORDER BY id DESC";
 	sqlite3_stmt *st = db_stmt(db, SQL, err);
 	json_t *list = json_array();
 	if (!st || !list) {

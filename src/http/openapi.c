@@ -186,8 +186,9 @@ static json_t *operation(const ep_route *r)
 		json_t *schema = strstr(r->pattern, "/transitions")
 					 ? json_pack("{s:s, s:{s:{s:s}}, s:[s]}", "type", "object", "properties", "to", "type",
 						     "string", "required", "to")
-				 : chase ? json_pack("{s:s, s:{s:{s:[s,s], s:i}}, s:b}", "type", "object", "properties", "message",
-						     "type", "string", "null", "maxLength", 2000, "additionalProperties", 0)
+				 : chase ? json_pack("{s:s, s:{s:{s:[s,s], s:i}}, s:b}", "type", "object", "properties",
+						     "message", "type", "string", "null", "maxLength", 2000,
+						     "additionalProperties", 0)
 				 : sname[0] && !strstr(r->pattern, "/actions/{id}/") ? ref("schemas", sname)
 										    : json_pack("{s:s}", "type", "object");
 		json_object_set_new(op, "requestBody",
@@ -203,8 +204,8 @@ static json_t *operation(const ep_route *r)
 				     "type", "array", "items", ref("schemas", sname), "next_cursor", "type",
 				     "string", "null");
 	else if (chase)
-		okschema = json_pack("{s:s, s:[s,s,s,s,s,s,s,s]}", "type", "object", "required", "round", "sent_at", "sent_by",
-				     "message", "reminded", "created", "reports", "by_leader");
+		okschema = json_pack("{s:s, s:[s,s,s,s,s,s,s,s]}", "type", "object", "required", "round", "sent_at",
+				     "sent_by", "message", "reminded", "created", "reports", "by_leader");
 	else if (sname[0] && strstr(r->pattern, "/{id}/") && r->methods == EP_GET)
 		okschema = json_pack("{s:s, s:{s:{s:s, s:o}, s:{s:[s,s]}}}", "type", "object", "properties", "items",
 				     "type", "array", "items", ref("schemas", sname), "next_cursor", "type",

@@ -203,26 +203,29 @@ ep_status ep_svc_round_chase(ep_db *db, const ep_vis *vis, const ep_actor *who, 
 	json_object_foreach(body, k, v)
 	{
 		if (strcmp(k, "message") != 0)
-			ep_errs_add(errs, EP_E_INVALID, "$.body", "unknown field '%.64s': a chase takes only a message", k);
+			ep_errs_add(errs, EP_E_INVALID, "$.body", "unknown field '%.64s': a chase takes only a message",
+				    k);
 	}
 	json_t *m = json_object_get(body, "message");
 	const char *message = json_is_string(m) && !blank(json_string_value(m)) ? json_string_value(m) : NULL;
 	if (m && !json_is_null(m) && !json_is_string(m))
 		ep_errs_add(errs, EP_E_INVALID, "$.message", "the message must be a text (or null for none)");
 	else if (message && utf8_chars(message) > CHASE_MESSAGE_MAX)
-		ep_errs_add(errs, EP_E_INVALID, "$.message", "the message is %zu characters long; it may have at most %d",
-			    utf8_chars(message), CHASE_MESSAGE_MAX);
+		ep_errs_add(errs, EP_E_INVALID, "$.message",
+			    "the message is %zu characters long; it may have at most %d", utf8_chars(message),
+			    CHASE_MESSAGE_MAX);
 	json_t *round = get(db, "reporting-rounds", round_id);
 	if (!round)
 		return ep_err_set(err, EP_E_NOTFOUND, NULL, "no reporting round %lld", (long long)round_id);
 	/* Reports are written, and so chased, only while their round is open. */
-	if (!ep_errs_count(errs) && strcmp(js(round, "status"), "open") != 0)
+	const char *st = js(round, "status");
+	const char *hint = strcmp(st, "planned") == 0 ? " (opening it asks for them)"
+			   : strcmp(st, "closed") == 0 ? " (a closed round is locked; it may be reopened with a reason)"
+						       : "";
+	if (!ep_errs_count(errs) && strcmp(st, "open") != 0)
 		ep_errs_add(errs, EP_E_INVALID, "status",
 			    "round %s is %s: missing reports are chased while the round is open%s", js(round, "label"),
-			    js(round, "status"),
-			    strcmp(js(round, "status"), "planned") == 0 ? " (opening it asks for them)"
-			    : strcmp(js(round, "status"), "closed") == 0 ? " (a closed round is locked; it may be reopened with a reason)"
-			    : "");
+			    st, hint);
 	if (ep_errs_count(errs)) {
 		json_decref(round);
 		return EP_E_INVALID;
@@ -239,9 +242,10 @@ ep_status ep_svc_round_chase(ep_db *db, const ep_vis *vis, const ep_actor *who, 
 		return s;
 	}
 	/* The reports the round lacks are asked for exactly as opening the round asks for them. */
+	int64_t year = label_year(js(round, "label")), actor_id = who ? who->user_id : 0;
 	if ((s = ep_db_chase_marks(db, &report_mark, &reminder_mark, err)) == EP_OK &&
-	    (s = ep_db_round_open_reports(db, round_id, label_year(js(round, "label")), now, &created, err)) == EP_OK &&
-	    (s = ep_db_round_remind(db, vis, round_id, now, who ? who->user_id : 0, actor, message, &reminded, err)) == EP_OK &&
+	    (s = ep_db_round_open_reports(db, round_id, year, now, &created, err)) == EP_OK &&
+	    (s = ep_db_round_remind(db, vis, round_id, now, actor_id, actor, message, &reminded, err)) == EP_OK &&
 	    (s = ep_db_round_reminded(db, round_id, reminder_mark, report_mark, &rows, &cls, &mark, err)) == EP_OK)
 		s = ep_db_commit(db, err);
 	if (s != EP_OK) {
@@ -257,7 +261,8 @@ ep_status ep_svc_round_chase(ep_db *db, const ep_vis *vis, const ep_actor *who, 
 				(json_int_t)round_id, "label", js(round, "label"), "status", js(round, "status"),
 				"closes_on", json_object_get(round, "closes_on"), "sent_at", now, "sent_by", actor,
 				"message", message, "reminded", (json_int_t)json_array_size(rows), "created", fresh,
-				"classification", ep_class_token((ep_class)cls), "marking", ep_marking_token((ep_marking)mark));
+				"classification", ep_class_token((ep_class)cls), "marking",
+				ep_marking_token((ep_marking)mark));
 	json_object_set_new(doc, "by_leader", by_leader(rows));
 	json_object_set_new(doc, "reports", rows);
 	json_decref(round);
