@@ -120,6 +120,9 @@ static const ep_perm perms[] = {
 	 "Open a round (every action in implementation then owes a report), or reopen it with a reason."},
 	{"reporting-rounds.transition.compiled", ADMIN | EST, 0, 0, NULL, "Compile the consolidated reports of a round."},
 	{"reporting-rounds.transition.closed", ADMIN | EST, 0, 0, NULL, "Close and lock a compiled round."},
+	{"reporting-rounds.chase", ADMIN | EST, 0, 0, NULL,
+	 "Chase the missing reports of an open round: ask for the reports it lacks and remind the Action Leader of "
+	 "every report not yet submitted, with a message."},
 	READ("progress-reports", MEMBERS, "Read progress reports of actions the caller may read."),
 	{"progress-reports.write", ADMIN, LEADERS, 0, NULL,
 	 "Write the progress report of one's own action while it is a draft, and ask for a missing one."},

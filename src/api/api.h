@@ -68,6 +68,8 @@ ep_status ep_api_declass_sign_off(ep_req *req, ep_resp *resp);
 ep_status ep_api_report_get(ep_req *req, ep_resp *resp);
 ep_status ep_api_report_create(ep_req *req, ep_resp *resp);
 ep_status ep_api_report_update(ep_req *req, ep_resp *resp);
+/* POST /reporting-rounds/{id}/chase: the Support Team asks for the missing reports and reminds their leaders. */
+ep_status ep_api_round_chase(ep_req *req, ep_resp *resp);
 ep_status ep_api_kpi_actuals(ep_req *req, ep_resp *resp);
 ep_status ep_api_kpi_actual_put(ep_req *req, ep_resp *resp);
 ep_status ep_api_links_put(ep_req *req, ep_resp *resp);

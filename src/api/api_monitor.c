@@ -68,6 +68,26 @@ ep_status ep_api_report_update(ep_req *req, ep_resp *resp)
 	return report_answer(req, req->ids[0], resp);
 }
 
+ep_status ep_api_round_chase(ep_req *req, ep_resp *resp)
+{
+	ep_status s = body_needed(req, resp);
+	if (s != EP_OK)
+		return s;
+	ep_actor who = actor(req);
+	json_t *doc;
+	int64_t asked = 0;
+	if ((s = ep_svc_round_chase(req->db, req->vis, &who, req->ids[0], req->body, &doc, &asked, &resp->problems,
+				    &resp->err)) != EP_OK)
+		return s;
+	json_int_t reminded = json_integer_value(json_object_get(doc, "reminded"));
+	const char *label = json_string_value(json_object_get(json_object_get(doc, "round"), "label"));
+	resp->audit_note = ep_arena_printf(req->arena,
+					   "chased round %.40s: %lld missing report%s reminded, %lld asked for", label,
+					   (long long)reminded, reminded == 1 ? "" : "s", (long long)asked);
+	resp->status = 200;
+	return ep_resp_json(resp, doc);
+}
+
 ep_status ep_api_kpi_actuals(ep_req *req, ep_resp *resp)
 {
 	json_t *items;

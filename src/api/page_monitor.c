@@ -195,6 +195,31 @@ ep_status ep_page_rounds(ep_page *p)
 	return EP_OK;
 }
 
+/* What a chase did, after its redirect: the counts come from the query as numbers only, so the
+ * banner is the page's own text. */
+static void chased_message(ep_page *p)
+{
+	const char *d = ep_pages_param(p, "done"), *rs = ep_pages_param(p, "reminded");
+	const char *as = ep_pages_param(p, "asked");
+	int64_t n, asked = 0;
+	if (!d || strcmp(d, "chased") != 0 || !rs || ep_parse_i64z(rs, 0, 1000000, &n) != EP_OK ||
+	    (as && ep_parse_i64z(as, 0, 1000000, &asked) != EP_OK))
+		return;
+	const char *fresh = "";
+	if (asked == 1)
+		fresh = " One of them the round lacked and was asked for now.";
+	else if (asked > 1)
+		fresh = ep_arena_printf(p->arena, " %lld of them the round lacked and were asked for now.",
+					(long long)asked);
+	const char *m = "Nobody was chased: no report of the round is missing.";
+	if (n == 1)
+		m = ep_arena_printf(p->arena, "1 missing report chased: its Action Leader was reminded.%s", fresh);
+	else if (n > 1)
+		m = ep_arena_printf(p->arena, "%lld missing reports chased: their Action Leaders were reminded.%s",
+				    (long long)n, fresh);
+	json_object_set_new(p->ctx, "done_message", json_string(m));
+}
+
 ep_status ep_page_round(ep_page *p)
 {
 	int64_t id = p->ids[0];
@@ -213,55 +238,54 @@ ep_status ep_page_round(ep_page *p)
 	json_object_set(p->ctx, "overview", ov);
 	json_object_set_new(p->ctx, "moves", ep_pages_moves(p, "reporting-rounds", id, str(round, "status")));
 	json_object_set_new(p->ctx, "move_action", json_string(ep_arena_printf(p->arena, "/reporting-rounds/%lld/transitions", (long long)id)));
-	json_t *body = json_pack("{s:I, s:I}", "round_id", (json_int_t)id, "action_id", (json_int_t)1);
-	json_object_set_new(p->ctx, "may_chase", json_boolean(ep_page_may(p, EP_POST, "/api/v1/progress-reports", body)));
+	json_t *body = json_object();
+	const char *chase = ep_arena_printf(p->arena, "/api/v1/reporting-rounds/%lld/chase", (long long)id);
+	json_object_set_new(p->ctx, "may_chase", json_boolean(ep_page_may(p, EP_POST, chase, body)));
 	json_decref(body);
 	p->title = ep_arena_printf(p->arena, "Reporting round %s", str(round, "label"));
 	p->tmpl = "round";
 	ep_pages_done(p);
+	chased_message(p);
 	ep_page_crumb(p, "Home", "/");
 	ep_page_crumb(p, "Reporting rounds", "/reporting-rounds");
 	ep_page_crumb(p, str(round, "label"), NULL);
 	return EP_OK;
 }
 
-/* Asks for the reports the round still lacks: a requested report for every action of an OAP
- * in implementation that has none in this round. */
+/* The Support Team chases the missing reports of the round, with an optional message to the
+ * Action Leaders: the API asks for the reports the round lacks and reminds every leader whose
+ * report is not yet submitted (POST /api/v1/reporting-rounds/{id}/chase). */
 ep_status ep_page_round_chase(ep_page *p)
 {
 	int64_t id = p->ids[0];
-	json_t *round = ep_page_get(p, NULL, "/api/v1/reporting-rounds/%lld", (long long)id);
-	if (!round)
+	if (!ep_page_get(p, NULL, "/api/v1/reporting-rounds/%lld", (long long)id))
 		return EP_E_NOTFOUND;
-	json_t *reps = ep_page_get(p, NULL, "/api/v1/reporting-rounds/%lld/progress-reports?limit=500", (long long)id);
-	json_t *oaps = ep_page_get(p, NULL, "/api/v1/oaps?limit=500");
-	size_t i, asked = 0;
-	json_t *o;
-	json_array_foreach(oaps ? json_object_get(oaps, "items") : NULL, i, o)
-	{
-		if (strcmp(str(o, "status"), "in_implementation") != 0 && strcmp(str(o, "status"), "adopted") != 0)
-			continue;
-		json_t *acts = ep_page_find(p, NULL, "/api/v1/oaps/%lld/actions?limit=500", (long long)num(o, "id"));
-		size_t j;
-		json_t *a;
-		json_array_foreach(acts ? json_object_get(acts, "items") : NULL, j, a)
-		{
-			bool has = false;
-			size_t k;
-			json_t *r;
-			json_array_foreach(reps ? json_object_get(reps, "items") : NULL, k, r) has = has || num(r, "action_id") == num(a, "id");
-			const char *st = str(a, "status");
-			if (has || strcmp(st, "cancelled") == 0 || strcmp(st, "completed") == 0)
-				continue;
-			json_t *body = json_pack("{s:I, s:I}", "round_id", (json_int_t)id, "action_id", num(a, "id"));
-			ep_call c;
-			if (ep_page_send(p, &c, EP_POST, "/api/v1/progress-reports", body, 0) < 300)
-				asked++;
-			json_decref(body);
-		}
-	}
-	(void)asked;
-	return ep_page_redirect(p, "/reporting-rounds/%lld?done=chased", (long long)id);
+	const char *message = ep_page_field(p, "message");
+	json_t *body = json_object();
+	if (message && message[strspn(message, " \t\r\n")])
+		json_object_set_new(body, "message", json_string(message));
+	ep_call c;
+	const char *target = ep_arena_printf(p->arena, "/api/v1/reporting-rounds/%lld/chase", (long long)id);
+	int st = ep_page_send(p, &c, EP_POST, target, body, 0);
+	json_decref(body);
+	if (st < 300)
+		return ep_page_redirect(p, "/reporting-rounds/%lld?done=chased&reminded=%lld&asked=%lld", (long long)id,
+					(long long)num(c.data, "reminded"), (long long)num(c.data, "created"));
+	if (st == 404 || st == 403 || st == 401)
+		return EP_E_NOTFOUND;
+	/* A message too long is shown next to its field with what was typed; a round that is not
+	 * open (someone compiled it meanwhile) on the page of the round, with the reason. */
+	ep_page_form_failed(p, &c);
+	bool field = json_object_get(json_object_get(p->ctx, "errors"), "message") != NULL;
+	if (!field)
+		json_object_del(p->ctx, "errors");
+	const char *why = field ? "the message needs fixing, see below." : c.err.msg;
+	json_object_set_new(p->ctx, "error_message",
+			    json_string(ep_arena_printf(p->arena, "The missing reports were not chased: %s", why)));
+	int status = p->status;
+	ep_status s = ep_page_round(p);
+	p->status = status;
+	return s;
 }
 
 ep_status ep_page_participation(ep_page *p)

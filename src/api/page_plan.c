@@ -91,6 +91,40 @@ static bool led_by(json_t *action, const char *org)
 	return false;
 }
 
+/* When the Support Team last chased each report due, how often, and its last message: from the
+ * missing reports of each round the reports belong to (one call per round, not per report). */
+static void chased(ep_page *p, json_t *due)
+{
+	json_t *done = json_object();
+	size_t i;
+	json_t *row;
+	json_array_foreach(due, i, row)
+	{
+		char key[24];
+		snprintf(key, sizeof key, "%lld", (long long)num(row, "round_id"));
+		if (json_object_get(done, key))
+			continue;
+		json_object_set_new(done, key, json_true());
+		json_t *miss = ep_page_find(p, NULL, "/api/v1/reporting-rounds/%s/missing-reports", key);
+		size_t j;
+		json_t *m;
+		json_array_foreach(miss ? json_object_get(miss, "reports") : NULL, j, m)
+		{
+			size_t k;
+			json_t *r;
+			json_array_foreach(due, k, r)
+			{
+				if (num(r, "id") != num(m, "report_id") || num(m, "chase_count") == 0)
+					continue;
+				json_object_set(r, "chase_count", json_object_get(m, "chase_count"));
+				json_object_set(r, "last_chased_at", json_object_get(m, "last_chased_at"));
+				json_object_set(r, "last_chase_message", json_object_get(m, "last_chase_message"));
+			}
+		}
+	}
+	json_decref(done);
+}
+
 ep_status ep_page_home(ep_page *p)
 {
 	const char *org = p->who->user.org_code;
@@ -175,6 +209,7 @@ ep_status ep_page_home(ep_page *p)
 		}
 	}
 	ep_pages_name_actions(p, due);
+	chased(p, due);
 	json_object_set_new(p->ctx, "reports_due", due);
 	json_object_set_new(p->ctx, "decide", decide);
 	json_t *recent = ep_page_find(p, NULL, "/api/v1/audit?outcome=ok&limit=40");

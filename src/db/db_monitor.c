@@ -78,6 +78,110 @@ ep_status ep_db_round_compile(ep_db *db, int64_t round_id, const char *now, int6
 	return s;
 }
 
+ep_status ep_db_chase_marks(ep_db *db, int64_t *report_id, int64_t *reminder_id, ep_err *err)
+{
+	static const char SQL_REPORTS[] = "SELECT coalesce(max(id), 0) FROM progress_reports";
+	static const char SQL_REMINDERS[] = "SELECT coalesce(max(id), 0) FROM report_reminders";
+	sqlite3_stmt *st = db_stmt(db, SQL_REPORTS, err);
+	if (!st)
+		return EP_E_INTERNAL;
+	ep_status s = db_one_i64(db, st, report_id, err, "reading the last report");
+	if (s != EP_OK)
+		return s;
+	if (!(st = db_stmt(db, SQL_REMINDERS, err)))
+		return EP_E_INTERNAL;
+	return db_one_i64(db, st, reminder_id, err, "reading the last reminder");
+}
+
+ep_status ep_db_round_remind(ep_db *db, const ep_vis *vis, int64_t round_id, const char *now, int64_t actor_id,
+			     const char *actor, const char *message, int64_t *reminded, ep_err *err)
+{
+	/* The reports the caller may read: the visibility condition of progress reports (alias t,
+	 * db_res_defs.c), a constant of the program. */
+	char sql[4096];
+	int n = snprintf(sql, sizeof sql,
+			 "INSERT INTO report_reminders (report_id, round_id, sent_at, sent_by_id, sent_by, message)"
+			 " SELECT t.id, t.round_id, ?2, ?3, ?4, ?5 FROM progress_reports t"
+			 " WHERE t.round_id = ?1 AND t.status IN ('requested', 'draft', 'returned') AND %s"
+			 " ORDER BY t.id",
+			 ep_resdef_find("progress-reports")->vis);
+	if (n < 0 || (size_t)n >= sizeof sql)
+		return ep_err_set(err, EP_E_INTERNAL, NULL, "the reminders' query is too long");
+	sqlite3_stmt *st = db_stmt_text(db, sql, err);
+	if (!st)
+		return EP_E_INTERNAL;
+	db_bind_i64(st, 1, round_id);
+	db_bind_text(st, 2, now);
+	db_bind_id(st, 3, actor_id);
+	db_bind_text(st, 4, actor);
+	db_bind_text(st, 5, message);
+	db_bind_vis(st, vis);
+	ep_status s = db_exec_stmt(db, st, err, "recording the reminders");
+	if (s == EP_OK)
+		*reminded = sqlite3_changes(db->h);
+	return s;
+}
+
+static json_t *col_json_int(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null() : json_integer(sqlite3_column_int64(st, i));
+}
+
+static json_t *col_json_str(sqlite3_stmt *st, int i)
+{
+	const char *v = db_col_text(st, i);
+	return v ? json_string(v) : json_null();
+}
+
+ep_status ep_db_round_reminded(ep_db *db, int64_t round_id, int64_t reminder_mark, int64_t report_mark, json_t **rows,
+			       int *cls, int *mark, ep_err *err)
+{
+	static const char SQL[] =
+		"SELECT r.id, a.id, a.number, a.title, a.oap_id, p.code, r.status, lo.code, lo.country, r.id > ?3,"
+		" (SELECT count(*) FROM report_reminders x WHERE x.report_id = r.id),"
+		" (SELECT max(x.sent_at) FROM report_reminders x WHERE x.report_id = r.id), r.classification, r.marking"
+		" FROM report_reminders m JOIN progress_reports r ON r.id = m.report_id"
+		" JOIN actions a ON a.id = r.action_id"
+		" JOIN oaps o ON o.id = a.oap_id JOIN priorities p ON p.id = o.priority_id"
+		" LEFT JOIN action_leaders l ON l.action_id = a.id AND l.role = 'leader'"
+		" LEFT JOIN organisations lo ON lo.id = l.org_id"
+		" WHERE m.round_id = ?1 AND m.id > ?2 ORDER BY p.position, o.first_year, a.position, a.id";
+	sqlite3_stmt *st = db_stmt(db, SQL, err);
+	json_t *out = json_array();
+	if (!st || !out) {
+		json_decref(out);
+		return EP_E_INTERNAL;
+	}
+	db_bind_i64(st, 1, round_id);
+	db_bind_i64(st, 2, reminder_mark);
+	db_bind_i64(st, 3, report_mark);
+	*cls = 0;
+	*mark = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *row = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:I, s:o}", "report_id",
+					col_json_int(st, 0), "action_id", col_json_int(st, 1), "number",
+					col_json_str(st, 2), "title", col_json_str(st, 3), "oap_id",
+					col_json_int(st, 4), "priority_code", col_json_str(st, 5), "status",
+					col_json_str(st, 6), "leader", col_json_str(st, 7), "leader_country",
+					col_json_str(st, 8), "created", sqlite3_column_int(st, 9) != 0, "chase_count",
+					(json_int_t)sqlite3_column_int64(st, 10), "last_chased_at",
+					col_json_str(st, 11));
+		json_array_append_new(out, row);
+		if (sqlite3_column_int(st, 12) > *cls)
+			*cls = sqlite3_column_int(st, 12);
+		if (sqlite3_column_int(st, 13) > *mark)
+			*mark = sqlite3_column_int(st, 13);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(out);
+		return db_fail(db, err, "reading the reminders");
+	}
+	*rows = out;
+	return EP_OK;
+}
+
 ep_status ep_db_report_round_status(ep_db *db, int64_t report_id, char status[16], ep_err *err)
 {
 	static const char SQL[] =
@@ -114,6 +218,34 @@ ep_status ep_db_report_event_add(ep_db *db, int64_t report_id, const char *at, i
 	db_bind_text(st, 6, to);
 	db_bind_text(st, 7, comment);
 	return db_exec_stmt(db, st, err, "recording a report's move");
+}
+
+/* The Support Team's reminders of a report, newest first, with how many and the last one's time. */
+static ep_status reminders_embed(ep_db *db, int64_t id, json_t *report, ep_err *err)
+{
+	static const char SQL[] =
+		"SELECT sent_at, sent_by, message FROM report_reminders WHERE report_id = ?1 ORDER BY id DESC";
+	sqlite3_stmt *st = db_stmt(db, SQL, err);
+	json_t *list = json_array();
+	if (!st || !list) {
+		json_decref(list);
+		return EP_E_INTERNAL;
+	}
+	db_bind_i64(st, 1, id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(list, json_pack("{s:s?, s:s?, s:s?}", "sent_at", db_col_text(st, 0), "sent_by",
+						      db_col_text(st, 1), "message", db_col_text(st, 2)));
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(list);
+		return db_fail(db, err, "reading a report's reminders");
+	}
+	json_object_set_new(report, "chase_count", json_integer((json_int_t)json_array_size(list)));
+	json_t *last = json_object_get(json_array_get(list, 0), "sent_at");
+	json_object_set_new(report, "last_chased_at", last ? json_incref(last) : json_null());
+	json_object_set_new(report, "reminders", list);
+	return EP_OK;
 }
 
 ep_status ep_db_report_embed(ep_db *db, json_t *report, ep_err *err)
@@ -168,7 +300,7 @@ ep_status ep_db_report_embed(ep_db *db, json_t *report, ep_err *err)
 		practices = json_loads(db_col_text(st, 0), 0, NULL);
 	sqlite3_reset(st);
 	json_object_set_new(report, "practices", practices ? practices : json_array());
-	return EP_OK;
+	return reminders_embed(db, id, report, err);
 }
 
 ep_status ep_db_report_saved(ep_db *db, int64_t report_id, json_t *meta, ep_err *err)

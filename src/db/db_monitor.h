@@ -1,7 +1,8 @@
 /*
- * Storage of monitoring and reporting: what opening and compiling a reporting round writes,
- * the history, KPI actuals and practices of progress reports, follow-up items, carrying an
- * action over into the next OAP, and the links and results of Joint Action Days and grants.
+ * Storage of monitoring and reporting: what opening, chasing and compiling a reporting round
+ * writes, the history, KPI actuals, practices and reminders of progress reports, follow-up
+ * items, carrying an action over into the next OAP, and the links and results of Joint Action
+ * Days and grants.
  * Every writer runs inside the caller's transaction.
  */
 #ifndef EP_DB_MONITOR_H
@@ -9,7 +10,7 @@
 
 #include <jansson.h>
 
-#include "db/db.h"
+#include "db/db_res.h"
 
 /* Gives every action that owes a report in the round (planned or ongoing, not archived, of an
  * adopted or implemented OAP of the round's cycle whose years cover year) a requested report
@@ -21,12 +22,27 @@ ep_status ep_db_round_other_open(ep_db *db, int64_t round_id, int64_t *other, ep
 /* Moves every consolidated report of the round to compiled, recording each move. */
 ep_status ep_db_round_compile(ep_db *db, int64_t round_id, const char *now, int64_t actor_id, const char *actor,
 			      int64_t *compiled, ep_err *err);
+/* The highest ids of progress reports and of reminders so far: what a chase then adds has higher
+ * ones, which is how its answer tells the reports it asked for and the reminders it recorded. */
+ep_status ep_db_chase_marks(ep_db *db, int64_t *report_id, int64_t *reminder_id, ep_err *err);
+/* Records a reminder of the Support Team (actor; message NULL for none) on every report of the
+ * round not yet submitted (requested, draft or returned) that vis may read. *reminded: how many. */
+ep_status ep_db_round_remind(ep_db *db, const ep_vis *vis, int64_t round_id, const char *now, int64_t actor_id,
+			     const char *actor, const char *message, int64_t *reminded, ep_err *err);
+/* The reports the reminders after reminder_mark were recorded on, in plan order:
+ * [{report_id, action_id, number, title, oap_id, priority_code, status, leader, leader_country,
+ * created (the report is after report_mark: asked for by this chase), chase_count, last_chased_at}],
+ * and the highest classification and marking among them (*cls, *mark). */
+ep_status ep_db_round_reminded(ep_db *db, int64_t round_id, int64_t reminder_mark, int64_t report_mark, json_t **rows,
+			       int *cls, int *mark, ep_err *err);
 /* Whether the round of a report is open: *status gets the round's status (a static string). */
 ep_status ep_db_report_round_status(ep_db *db, int64_t report_id, char status[16], ep_err *err);
 
 ep_status ep_db_report_event_add(ep_db *db, int64_t report_id, const char *at, int64_t actor_id, const char *actor,
 				 const char *from, const char *to, const char *comment, ep_err *err);
-/* Adds "history", "kpi_actuals" and "practices" to a report read by ep_db_res_get. */
+/* Adds "history", "kpi_actuals", "practices" and the Support Team's reminders to a report read by
+ * ep_db_res_get: "reminders" [{sent_at, sent_by, message}] newest first, "chase_count" and
+ * "last_chased_at" (null when it was never chased). */
 ep_status ep_db_report_embed(ep_db *db, json_t *report, ep_err *err);
 /* Records a save of a report: meta holds its new "status", "updated_at" and "author_id" (the
  * version was moved by the save itself). */

@@ -754,7 +754,12 @@ ep_status ep_db_rollup_missing(ep_db *db, const ep_vis *vis, int64_t round_id, c
 	sqlite3_stmt *st = prep(db, vis, err,
 				"SELECT r.id, a.id, a.number, a.title, a.oap_id, p.id, p.code, r.status, lo.code, lo.country,"
 				" (SELECT o2.code FROM oap_drivers d JOIN organisations o2 ON o2.id = d.org_id"
-				" WHERE d.oap_id = a.oap_id AND d.role = 'driver'), r.classification, r.marking"
+				" WHERE d.oap_id = a.oap_id AND d.role = 'driver'), r.classification, r.marking,"
+				" (SELECT count(*) FROM report_reminders m WHERE m.report_id = r.id),"
+				" (SELECT m.sent_at FROM report_reminders m WHERE m.report_id = r.id"
+				" ORDER BY m.id DESC LIMIT 1),"
+				" (SELECT m.message FROM report_reminders m WHERE m.report_id = r.id"
+				" ORDER BY m.id DESC LIMIT 1)"
 				" FROM progress_reports r JOIN actions a ON a.id = r.action_id JOIN oaps o ON o.id = a.oap_id"
 				" JOIN priorities p ON p.id = o.priority_id"
 				" LEFT JOIN action_leaders l ON l.action_id = a.id AND l.role = 'leader'"
@@ -770,12 +775,14 @@ ep_status ep_db_rollup_missing(ep_db *db, const ep_vis *vis, int64_t round_id, c
 		db_bind_i64(st, 1, r.id);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			raise_level(&lv, st, 11, 12);
-			json_array_append_new(reports, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}", "report_id",
-								 col_int(st, 0), "action_id", col_int(st, 1), "number",
-								 col_str(st, 2), "title", col_str(st, 3), "oap_id", col_int(st, 4),
-								 "priority_code", col_str(st, 6), "status", col_str(st, 7),
-								 "leader", col_str(st, 8), "leader_country", col_str(st, 9),
-								 "overdue", late));
+			json_t *row = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:o}",
+						"report_id", col_int(st, 0), "action_id", col_int(st, 1), "number",
+						col_str(st, 2), "title", col_str(st, 3), "oap_id", col_int(st, 4),
+						"priority_code", col_str(st, 6), "status", col_str(st, 7), "leader",
+						col_str(st, 8), "leader_country", col_str(st, 9), "overdue", late,
+						"chase_count", col_int(st, 13), "last_chased_at", col_str(st, 14),
+						"last_chase_message", col_str(st, 15));
+			json_array_append_new(reports, row);
 			char key[24];
 			snprintf(key, sizeof key, "%lld", (long long)sqlite3_column_int64(st, 5));
 			json_t *d = json_object_get(dby, key);

@@ -21,6 +21,8 @@ ep_status ep_db_rollup_oap(ep_db *db, const ep_vis *vis, int64_t oap_id, int64_t
 			   json_t **out, ep_err *err);
 ep_status ep_db_rollup_overview(ep_db *db, const ep_vis *vis, int64_t round_id, const char *today, json_t **out,
 				ep_err *err);
+/* The reports of the round not yet submitted, each with how often and when last the Support Team
+ * chased it and its last message ("chase_count", "last_chased_at", "last_chase_message"). */
 ep_status ep_db_rollup_missing(ep_db *db, const ep_vis *vis, int64_t round_id, const char *today, json_t **out,
 			       ep_err *err);
 /* round_id 0: the latest round of the cycle that is not planned. */

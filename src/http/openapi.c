@@ -179,17 +179,23 @@ static json_t *operation(const ep_route *r)
 	char sname[64] = "";
 	if (r->schema)
 		schema_name(sname, sizeof sname, r->schema);
+	/* Chasing a round's missing reports takes only the Support Team's message and answers what
+	 * it did (200), not a new record. */
+	bool chase = strstr(r->pattern, "/chase") != NULL;
 	if (r->body_max) {
 		json_t *schema = strstr(r->pattern, "/transitions")
 					 ? json_pack("{s:s, s:{s:{s:s}}, s:[s]}", "type", "object", "properties", "to", "type",
 						     "string", "required", "to")
+				 : chase ? json_pack("{s:s, s:{s:{s:[s,s], s:i}}, s:b}", "type", "object", "properties",
+						     "message", "type", "string", "null", "maxLength", 2000,
+						     "additionalProperties", 0)
 				 : sname[0] && !strstr(r->pattern, "/actions/{id}/") ? ref("schemas", sname)
 										    : json_pack("{s:s}", "type", "object");
 		json_object_set_new(op, "requestBody",
 				    json_pack("{s:b, s:{s:{s:o}}}", "required", 1, "content", "application/json", "schema", schema));
 	}
 	json_t *responses = json_object();
-	const char *ok = r->methods == EP_POST && !strstr(r->pattern, "/transitions") ? "201" : "200";
+	const char *ok = r->methods == EP_POST && !strstr(r->pattern, "/transitions") && !chase ? "201" : "200";
 	json_t *okschema;
 	if (r->handler == ep_http_metrics)
 		okschema = NULL;
@@ -197,6 +203,9 @@ static json_t *operation(const ep_route *r)
 		okschema = json_pack("{s:s, s:{s:{s:s, s:o}, s:{s:[s,s]}}}", "type", "object", "properties", "items",
 				     "type", "array", "items", ref("schemas", sname), "next_cursor", "type",
 				     "string", "null");
+	else if (chase)
+		okschema = json_pack("{s:s, s:[s,s,s,s,s,s,s,s]}", "type", "object", "required", "round", "sent_at",
+				     "sent_by", "message", "reminded", "created", "reports", "by_leader");
 	else if (sname[0] && strstr(r->pattern, "/{id}/") && r->methods == EP_GET)
 		okschema = json_pack("{s:s, s:{s:{s:s, s:o}, s:{s:[s,s]}}}", "type", "object", "properties", "items",
 				     "type", "array", "items", ref("schemas", sname), "next_cursor", "type",

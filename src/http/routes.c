@@ -270,6 +270,11 @@ void ep_router_init_with(size_t body_max)
 			keep("%s.transition", flows[i].res), flows[i].res, flows[i].summary);
 		r->body_max = 16 * 1024;
 	}
+	r = add(EP_POST, "/api/v1/reporting-rounds/{id}/chase", ep_api_round_chase, "reporting-rounds.chase",
+		"reporting-rounds",
+		"Chase the missing reports of an open round: {\"message\"?}; asks for the reports it lacks and "
+		"reminds the Action Leader of every report not yet submitted");
+	r->body_max = 16 * 1024;
 	add(EP_GET, "/api/v1/kpis/{id}/actuals", ep_api_kpi_actuals, "kpis.read", "kpis", "The actuals of a KPI by round");
 	r = add(EP_PUT, "/api/v1/kpis/{id}/actuals/{round_id}", ep_api_kpi_actual_put, "kpis.write", "kpis",
 		"Record the actual of an OAP or goal KPI in a round: {\"value\", \"note\"}");

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/classif.h"
 #include "core/markdown.h"
 #include "core/time.h"
 #include "db/db_monitor.h"
@@ -157,6 +158,118 @@ ep_status ep_svc_report_create(ep_db *db, const ep_rules *rules, const ep_actor 
 	json_decref(round);
 	json_decref(action);
 	return s;
+}
+
+#define CHASE_MESSAGE_MAX 2000
+
+/* The characters of a UTF-8 text (jansson holds only valid UTF-8): its bytes that start one. */
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* The Leaders of the reports chased, each once: [{leader, leader_country, reports, created}]. */
+static json_t *by_leader(json_t *rows)
+{
+	json_t *out = json_array(), *seen = json_object();
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r)
+	{
+		const char *key = js(r, "leader") ? js(r, "leader") : "";
+		json_t *l = json_object_get(seen, key);
+		if (!l) {
+			l = json_pack("{s:O, s:O, s:i, s:i}", "leader", json_object_get(r, "leader"), "leader_country",
+				      json_object_get(r, "leader_country"), "reports", 0, "created", 0);
+			json_array_append_new(out, l);
+			json_object_set(seen, key, l);
+		}
+		json_object_set_new(l, "reports", json_integer(ji(l, "reports") + 1));
+		if (json_is_true(json_object_get(r, "created")))
+			json_object_set_new(l, "created", json_integer(ji(l, "created") + 1));
+	}
+	json_decref(seen);
+	return out;
+}
+
+ep_status ep_svc_round_chase(ep_db *db, const ep_vis *vis, const ep_actor *who, int64_t round_id, json_t *body,
+			     json_t **out, int64_t *asked, ep_errs *errs, ep_err *err)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach(body, k, v)
+	{
+		if (strcmp(k, "message") != 0)
+			ep_errs_add(errs, EP_E_INVALID, "$.body", "unknown field '%.64s': a chase takes only a message",
+				    k);
+	}
+	json_t *m = json_object_get(body, "message");
+	const char *message = json_is_string(m) && !blank(json_string_value(m)) ? json_string_value(m) : NULL;
+	if (m && !json_is_null(m) && !json_is_string(m))
+		ep_errs_add(errs, EP_E_INVALID, "$.message", "the message must be a text (or null for none)");
+	else if (message && utf8_chars(message) > CHASE_MESSAGE_MAX)
+		ep_errs_add(errs, EP_E_INVALID, "$.message",
+			    "the message is %zu characters long; it may have at most %d", utf8_chars(message),
+			    CHASE_MESSAGE_MAX);
+	json_t *round = get(db, "reporting-rounds", round_id);
+	if (!round)
+		return ep_err_set(err, EP_E_NOTFOUND, NULL, "no reporting round %lld", (long long)round_id);
+	/* Reports are written, and so chased, only while their round is open. */
+	const char *st = js(round, "status");
+	const char *hint = strcmp(st, "planned") == 0 ? " (opening it asks for them)"
+			   : strcmp(st, "closed") == 0 ? " (a closed round is locked; it may be reopened with a reason)"
+						       : "";
+	if (!ep_errs_count(errs) && strcmp(st, "open") != 0)
+		ep_errs_add(errs, EP_E_INVALID, "status",
+			    "round %s is %s: missing reports are chased while the round is open%s", js(round, "label"),
+			    st, hint);
+	if (ep_errs_count(errs)) {
+		json_decref(round);
+		return EP_E_INVALID;
+	}
+	char now[EP_TIMESTAMP_LEN];
+	ep_time_format(ep_time_now(), now);
+	const char *actor = who && who->name ? who->name : "system";
+	int64_t report_mark = 0, reminder_mark = 0, created = 0, reminded = 0;
+	int cls = 0, mark = 0;
+	json_t *rows = NULL;
+	ep_status s = ep_db_begin(db, err);
+	if (s != EP_OK) {
+		json_decref(round);
+		return s;
+	}
+	/* The reports the round lacks are asked for exactly as opening the round asks for them. */
+	int64_t year = label_year(js(round, "label")), actor_id = who ? who->user_id : 0;
+	if ((s = ep_db_chase_marks(db, &report_mark, &reminder_mark, err)) == EP_OK &&
+	    (s = ep_db_round_open_reports(db, round_id, year, now, &created, err)) == EP_OK &&
+	    (s = ep_db_round_remind(db, vis, round_id, now, actor_id, actor, message, &reminded, err)) == EP_OK &&
+	    (s = ep_db_round_reminded(db, round_id, reminder_mark, report_mark, &rows, &cls, &mark, err)) == EP_OK)
+		s = ep_db_commit(db, err);
+	if (s != EP_OK) {
+		ep_db_rollback(db);
+		json_decref(rows);
+		json_decref(round);
+		return s;
+	}
+	json_int_t fresh = 0;
+	size_t i;
+	json_array_foreach(rows, i, v) fresh += json_is_true(json_object_get(v, "created"));
+	json_t *doc = json_pack("{s:{s:I, s:s, s:s, s:O?}, s:s, s:s, s:s?, s:I, s:I, s:s, s:s}", "round", "id",
+				(json_int_t)round_id, "label", js(round, "label"), "status", js(round, "status"),
+				"closes_on", json_object_get(round, "closes_on"), "sent_at", now, "sent_by", actor,
+				"message", message, "reminded", (json_int_t)json_array_size(rows), "created", fresh,
+				"classification", ep_class_token((ep_class)cls), "marking",
+				ep_marking_token((ep_marking)mark));
+	json_object_set_new(doc, "by_leader", by_leader(rows));
+	json_object_set_new(doc, "reports", rows);
+	json_decref(round);
+	if (asked)
+		*asked = created;
+	*out = doc;
+	return EP_OK;
 }
 
 /* The sign rule: a KPI counts or measures something, so its actual is not negative unless its

@@ -15,6 +15,8 @@
 //   - the NEC confirms a participation on /participation (nec-nl: NL is invited to action 1.1);
 //   - a progress report: the Action Leader opens it from the home page, a refused save (an
 //     amount that is not one), a draft saved, then submitted;
+//   - the Support Team chases the missing reports of a round with a message; the Action Leader
+//     finds the reminder on the home page and on the report;
 //   - the password change form: mismatched new passwords, the error next to the field;
 //   - an expired session and a removed session cookie: /sign-in?next=..., and back to the
 //     page after signing in.
@@ -377,6 +379,55 @@ test('the Action Leader saves a progress report (a refused save, a draft) and su
 			assertClean(page, 'the progress report', [422, 400]);
 		} finally {
 			await page.context().close();
+		}
+	});
+});
+
+test('the Support Team chases the missing reports with a message; the Action Leader finds it on the home page and the report', async () => {
+	await withServer(async (srv) => {
+		// A round with a missing report: action 1.1 planned, OAP 1 adopted, round 2018-H2 opened.
+		await move(srv, '/actions/1/transitions', { to: 'planned' });
+		await move(srv, '/oaps/1/transitions', { to: 'adopted' });
+		await move(srv, '/reporting-rounds/1/transitions', { to: 'open' });
+		const id = expectStatus(await get(srv.base, '/api/v1/actions/1/progress-reports'), 200).body.items[0].id;
+		const report = async () => expectStatus(await get(srv.base, `/api/v1/progress-reports/${id}`), 200).body;
+		const message = 'The NEC meets on Monday: please send the report of 1.1 by Friday. <b>Thank you</b>';
+
+		const est = await noJsPage();
+		try {
+			await signIn(est, srv, 'est');
+			await est.goto(`${srv.base}/reporting-rounds/1`);
+			const missing = est.getByRole('region', { name: 'Missing reports' });
+			await missing.getByLabel('Message to the Action Leaders (optional)').fill(message);
+			const r = await submit(est, missing.getByRole('button', { name: 'Chase the missing reports' }));
+			assert.equal(r.first, 303, 'the chase');
+			assert.equal(r.last, 200);
+			assert.equal(new URL(est.url()).pathname, '/reporting-rounds/1');
+			assert.match(await est.getByRole('status').first().innerText(), /^1 missing report chased: its Action Leader was reminded\.$/);
+			const row = missing.locator('tbody tr').filter({ has: est.locator(`a[href="/progress-reports/${id}"]`) });
+			assert.equal((await row.locator('td').last().innerText()).trim(), '1', 'the report is not counted as chased once');
+			await shot(est, 'nojs-round-chased');
+			assertClean(est, 'the chase');
+		} finally {
+			await est.context().close();
+		}
+		const now = await report();
+		assert.deepEqual(now.reminders.map((x) => [x.sent_by, x.message]), [['est', message]]);
+		const said = `Chased by the Support Team on ${now.last_chased_at.slice(0, 10).split('-').reverse().join('.')}: ${message}`;
+
+		const leader = await noJsPage();
+		try {
+			await signIn(leader, srv, 'action-leader');
+			const due = leader.getByRole('region', { name: 'Reports due' }).getByRole('listitem').filter({ has: leader.locator(`a[href="/progress-reports/${id}"]`) });
+			assert.equal(await due.count(), 1, 'the report is not due on the home page');
+			assert.equal(await due.locator('.chased').innerText(), said);
+			await shot(leader, 'nojs-home-chased');
+			await submit(leader, due.getByRole('link'));
+			assert.equal(new URL(leader.url()).pathname, `/progress-reports/${id}`);
+			assert.deepEqual(await leader.getByRole('region', { name: 'Reminders from the Support Team' }).getByRole('listitem').allInnerTexts(), [said]);
+			assertClean(leader, 'the reminder on the home page and the report');
+		} finally {
+			await leader.context().close();
 		}
 	});
 });

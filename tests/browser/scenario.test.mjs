@@ -12,7 +12,8 @@
 //   3. driver: records the NEC agreement, submits the plan to COSI, plans actions 3.1 and 1.1.
 //   4. cosi: adopts the plan on /cosi.
 //   5. driver: starts the implementation.
-//   6. est: opens reporting round 2018-H2, which asks a report of each planned action.
+//   6. est: opens reporting round 2018-H2, which asks a report of each planned action, and
+//      chases the missing reports with a message (the Action Leader sees it in step 7).
 //   7. action-leader (DE, leads 1.1): fills the report, saves a draft, then submits it.
 //   8. driver: returns it with a comment.
 //   9. action-leader: changes it and submits it again.
@@ -369,10 +370,7 @@ step('06: est opens reporting round 2018-H2; it asks a report of 3.1 and 1.1', a
 	await click(page, page.getByRole('button', { name: 'Open the round' }));
 	assert.equal(pathOf(page), `/reporting-rounds/${state.roundId}`);
 	assert.equal(await statusOf(page), 'Open');
-	state.missingItems = await page
-		.getByRole('heading', { name: 'Missing reports' })
-		.locator('xpath=following-sibling::ul[1]/li')
-		.allInnerTexts();
+	state.missingItems = await page.getByRole('region', { name: 'Missing reports' }).locator('tbody tr td:first-child').allInnerTexts();
 	// A row per report, linking to the report and to its action (by database id).
 	for (const id of [state.actionId, 1]) {
 		const r = page.locator('main tr').filter({ has: page.locator(`a[href="/actions/${id}"]`) });
@@ -394,6 +392,31 @@ step(
 	{},
 );
 
+/* ---- 6c. the EST chases the missing reports ---- */
+
+const CHASE = 'The NEC meeting is on 6 December: please send your report by Friday.';
+
+step('06c: est chases the missing reports with a message; each missing report says when and how often it was chased', async () => {
+	const page = as.est;
+	await open(page, `/reporting-rounds/${state.roundId}`);
+	const missing = page.getByRole('region', { name: 'Missing reports' });
+	assert.equal(await missing.locator('tbody tr').count(), 2, `not two missing reports: ${await missing.innerText()}`);
+	assert.equal(await missing.getByText('not yet', { exact: true }).count(), 2, 'the missing reports do not say that nobody was chased yet');
+	await missing.getByLabel('Message to the Action Leaders (optional)').fill(CHASE);
+	await click(page, missing.getByRole('button', { name: 'Chase the missing reports' }));
+	assert.equal(pathOf(page), `/reporting-rounds/${state.roundId}`);
+	assert.match(await page.getByRole('status').first().innerText(), /^2 missing reports chased: their Action Leaders were reminded\.$/);
+	const today = new Date().toISOString().slice(0, 10).split('-').reverse().join('.');
+	for (const tr of await missing.locator('tbody tr').all()) {
+		const cells = await tr.locator('td').allInnerTexts();
+		assert.ok(cells[3].startsWith(today), `the report was not chased today: ${cells}`);
+		assert.equal(cells[4].trim(), '1', `the report was not chased once: ${cells}`);
+	}
+	assert.equal(await missing.getByLabel('Message to the Action Leaders (optional)').inputValue(), '', 'the form kept the message sent');
+	await screen(page, '06c-est-round-chased');
+	state.chasedOn = today;
+});
+
 /* ---- 7. the Action Leader reports ---- */
 
 step('07: action-leader fills the report of 1.1, saves a draft, then submits it', async () => {
@@ -403,10 +426,14 @@ step('07: action-leader fills the report of 1.1, saves a draft, then submits it'
 	const link = due.locator(`a[href="/progress-reports/${state.reportId}"]`);
 	assert.equal(await link.count(), 1, `no report ${state.reportId} (of action 1.1) under "Reports due": ${await due.innerText()}`);
 	assert.match(await link.locator('xpath=..').innerText(), /2018-H2[\s\S]*Requested/);
+	// The Support Team's reminder, with its date and message.
+	assert.equal(await link.locator('xpath=..').locator('.chased').innerText(), `Chased by the Support Team on ${state.chasedOn}: ${CHASE}`);
 	await screen(page, '07-action-leader-home-due');
 	await click(page, link);
 	assert.equal(pathOf(page), `/progress-reports/${state.reportId}`);
 	assert.match(await page.locator('h1').innerText(), /action 1\.1, round 2018-H2/);
+	const reminders = page.getByRole('region', { name: 'Reminders from the Support Team' });
+	assert.deepEqual(await reminders.getByRole('listitem').allInnerTexts(), [`Chased by the Support Team on ${state.chasedOn}: ${CHASE}`]);
 	await screen(page, '07-action-leader-report-empty');
 
 	const narrative = 'Two joint action days with Italy and Austria; 12 suspects arrested and one network disrupted.';

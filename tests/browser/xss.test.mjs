@@ -14,6 +14,8 @@
 //     saved, the report submitted and returned with a comment (a payload too);
 //   - the reason given for reopening the round (compiled, then reopened), which the audit
 //     trail keeps;
+//   - the message of the Support Team chasing the missing reports of the reopened round, which
+//     the report and the home page of whoever may write it show;
 //   - an organisation's name and an account's display name (the administrator's screens).
 //
 // Then admin and driver (each signed in once, through the sign-in form) open every screen that
@@ -182,8 +184,12 @@ async function setUp() {
 		200,
 		'reopen',
 	);
+	// The Support Team chases the missing reports with a message, which the report and its
+	// leader's home page show.
+	expectStatus(await post(b, '/api/v1/reporting-rounds/1/chase', { message: V('chase-message') }), 200, 'chase');
 	const report = expectStatus(await get(b, rp), 200, 'report').body;
 	assert.equal(report.status, 'returned');
+	assert.equal(report.reminders[0].message, V('chase-message'));
 	assert.equal(report.problems, V('report-problems'));
 }
 
@@ -265,7 +271,8 @@ function screens() {
 		{ path: `/kpis/${ids.kpi}`, text: T('kpi-name', 'kpi-unit') },
 		// The OAP waits for a decision (to start implementation); FR, the driver's organisation,
 		// leads the new action.
-		{ path: '/', roles: { driver: { text: T('oap-title', 'action-title') }, admin: { text: T('oap-title') } } },
+		// The administrator may write every report: the returned one is due, with its reminder.
+		{ path: '/', roles: { driver: { text: T('oap-title', 'action-title') }, admin: { text: T('oap-title', 'chase-message') } } },
 		{ path: '/search?q=alert', text: T('action-title', 'section-heading', 'practice-title', 'jad-name') },
 		{ path: `/search?q=${encodeURIComponent(V('reflected-q'))}`, fields: { q: 'reflected-q' } },
 		{ path: '/good-practices', text: T('practice-title') },
@@ -285,9 +292,9 @@ function screens() {
 			path: `/progress-reports/${ids.report}`,
 			roles: {
 				// The Action Leader's form (admin may write): the values in their fields.
-				admin: { text: T('return-comment', 'kpi-name', 'kpi-unit', 'action-title'), fields: { narrative: NARRATIVE, problems: 'report-problems' } },
+				admin: { text: T('return-comment', 'chase-message', 'kpi-name', 'kpi-unit', 'action-title'), fields: { narrative: NARRATIVE, problems: 'report-problems' } },
 				// Read only: the narrative rendered from Markdown, the problems as text.
-				driver: { text: T('return-comment', 'report-problems', 'action-title'), narrative: true },
+				driver: { text: T('return-comment', 'chase-message', 'report-problems', 'action-title'), narrative: true },
 			},
 		},
 		{ path: '/reporting-rounds/1', text: T('action-title') },

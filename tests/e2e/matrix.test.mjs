@@ -1615,6 +1615,30 @@ row('POST /api/v1/reporting-rounds/{id}/transitions', 'flow', (W) =>
 		moveSit(`${W.rFlow.label}: ${m[0]} -> ${m[1]}`, W.rFlow, 'reporting_rounds', m, mayMoveRound),
 	),
 );
+// Chasing the missing reports of a round: "Europol's EMPACT Support Team compiles the reports"
+// and "the EST ... opens and closes reporting rounds and compiles reports" (domain.md); asking the
+// Action Leaders for what is missing is part of compiling them (design: the administrator too).
+// Reports are written while the round is open, so only an open round is chased (422 otherwise).
+const mayChase = (p) => has(p, ['admin', 'est']);
+row('POST /api/v1/reporting-rounds/{id}/chase', 'flow', (W) =>
+	[
+		[W.rFlow, 'open', 0],
+		[W.rFlow, 'planned', 422],
+		[W.rFlow, 'closed', 422],
+		[W.rH2, 'open', 0],
+	].map(([rnd, state, conflict]) =>
+		sit(`${rnd.name} (${state}${rnd === W.rH2 ? ', with reports' : ''})`, async (ctx) => {
+			await setState(ctx, rnd, 'reporting_rounds', state);
+			return {
+				method: 'POST',
+				path: `${rnd.path}/chase`,
+				body: { message: 'Matrix: please send the report of the round' },
+				target: rnd,
+				want: (p) => writeAnswer(p, { target: rnd, may: mayChase, conflict, success: 200 }),
+			};
+		}, [state]),
+	),
+);
 row('POST /api/v1/progress-reports/{id}/transitions', 'flow', (W) =>
 	[W.rA1, W.rA2, W.rA3, W.rOU].flatMap((r) =>
 		Object.keys(REPORT_TO).map((to) =>

@@ -757,3 +757,180 @@ describe('carrying an action over into the next OAP', () => {
 		assert.equal((Array.isArray(kept) ? kept : kept.items).find((x) => x.round_id === R)?.value, 7, 'the old KPI keeps its actual');
 	});
 });
+
+describe('the Support Team chases the missing reports of a round', () => {
+	let srv;
+	let B;
+	let R; // the round 2018-H2
+	let round; // its path
+	const REP = {}; // action id -> report id
+	const rep = (a) => `${V}/progress-reports/${REP[a]}`;
+	const MESSAGE = 'Please send the report of your action by Friday: the NEC meets on Monday. <b>Thanks</b> & regards';
+	const chase = (b, as = 'est', r = R) => post(B, `${V}/reporting-rounds/${r}/chase`, b, { as });
+	/* What a chase must not have changed: the round, its reports and every reminder of them. */
+	const snapshot = async () => ({
+		round: await read(B, round),
+		reports: await items(B, `${round}/progress-reports`),
+		reminders: await Promise.all(Object.values(REP).map(async (id) => (await read(B, `${V}/progress-reports/${id}`)).reminders)),
+		missing: (await read(B, `${round}/missing-reports`)).reports,
+	});
+	/* The audit records of chases of the round with this outcome, newest first. */
+	const auditOf = async (outcome = 'ok') =>
+		(await read(B, `${V}/audit?object_kind=reporting-rounds&object_id=${R}&limit=200`)).items.filter((x) => x.action === 'reporting-rounds.chase' && x.outcome === outcome);
+	const done = new Set();
+	const needs = (n) => assert.ok(done.has(n), `part ${n} did not complete, and this part builds on it`);
+
+	before(async () => {
+		srv = await startServer();
+		B = srv.base;
+	});
+	after(async () => {
+		await srv.stop();
+	});
+
+	test('11. a planned round is not chased (422, nothing changes); an unknown round is 404; Drivers and Action Leaders may not chase', async () => {
+		R = (await demoRound(B, await cycleId(B))).id;
+		round = `${V}/reporting-rounds/${R}`;
+		const before = await read(B, round);
+		assert.equal(before.status, 'planned');
+		const e = refused(await chase({ message: MESSAGE }), 422, /planned/, 'chasing a planned round:');
+		assert.match(e.message, /open/, e.message);
+		assert.deepEqual(await read(B, round), before, 'the refused chase changed the round');
+		assert.deepEqual(await items(B, `${round}/progress-reports`), [], 'the refused chase asked for reports');
+		refused(await chase({}, 'est', 987654321), 404, /987654321/, 'an unknown round:');
+		assert.deepEqual(await auditOf(), [], 'a refused chase is audited as done');
+		assert.match((await auditOf('failed'))[0]?.detail ?? '', /is planned/, 'the refused chase is not in the audit trail');
+		// OAP 1 in implementation with 1.1 and 1.2 planned; 2.1 stays proposed, so that the round
+		// opens without it.
+		await move(B, `${V}/oaps/1`, 'adopted', { as: 'cosi' });
+		await move(B, `${V}/oaps/1`, 'in_implementation', { as: 'driver' });
+		for (const a of [1, 2]) await move(B, `${V}/actions/${a}`, 'planned', { as: 'driver' });
+		await move(B, round, 'open', { as: 'est' });
+		for (const r of await items(B, `${round}/progress-reports`)) REP[r.action_id] = r.id;
+		assert.deepEqual(Object.keys(REP).map(Number).sort(), [1, 2]);
+		const snap = await snapshot();
+		for (const who of ['driver', 'co-driver', 'action-leader', 'nec-nl', 'cosi']) {
+			const res = await chase({ message: MESSAGE }, who);
+			refused(res, 403, /reporting-rounds\.chase/, `${who} chasing:`);
+		}
+		refused(await api(B, 'POST', `${round}/chase`, { body: {}, anon: true }), 404, null, 'the public chasing:');
+		assert.deepEqual(await snapshot(), snap, 'a refused chase changed something');
+		done.add(11);
+	});
+
+	test('12. bad messages are refused with 422 naming the field, and change nothing', async () => {
+		needs(11);
+		const snap = await snapshot();
+		const bad = [
+			[{ message: 'x'.repeat(2001) }, /message/, 'a message of 2001 characters'],
+			[{ message: 'é'.repeat(2001) }, /message/, 'a message of 2001 two-byte characters'],
+			[{ message: 42 }, /message/, 'a message that is a number'],
+			[{ message: MESSAGE, to: 'everyone' }, /to|unknown/, 'an unknown field'],
+		];
+		for (const [b, names, what] of bad) {
+			const e = refused(await chase(b), 422, names, `${what}:`);
+			if (what.startsWith('a message')) assert.match(`${e.field}`, /message/, `${what}: the field is not named: ${JSON.stringify(e)}`);
+		}
+		refused(await api(B, 'POST', `${round}/chase`, {}), 400, /body/, 'no body:');
+		assert.deepEqual(await snapshot(), snap, 'a refused chase changed something');
+		done.add(12);
+	});
+
+	test('13. chasing an open round asks for the report it lacks and reminds every report not yet submitted, in one audited step', async () => {
+		needs(12);
+		// 1.1: a draft of its Action Leader; 1.2: submitted (not missing); 2.1: planned after the
+		// round opened, so the round lacks its report.
+		const r1 = await save(B, rep(1), { narrative: 'Started.' }, { as: 'action-leader' });
+		assert.equal(r1.status, 'draft');
+		await save(B, rep(2), { narrative: 'Done.', action_status: 'ongoing' });
+		await move(B, rep(2), 'submitted');
+		await move(B, `${V}/actions/3`, 'planned', { as: 'driver' });
+		const v1 = (await read(B, rep(1))).version;
+		const res = await chase({ message: MESSAGE });
+		const c = body(res, 200, 'est chases:');
+		shape(c, ['round', 'sent_at', 'sent_by', 'message', 'reminded', 'created', 'reports', 'by_leader', 'classification', 'marking'], 'the chase');
+		assert.equal(c.round.id, R);
+		assert.equal(c.sent_by, 'est');
+		assert.equal(c.message, MESSAGE);
+		assert.match(c.sent_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+		const reports = await items(B, `${round}/progress-reports`);
+		const r3 = reports.find((r) => r.action_id === 3);
+		assert.ok(r3, `the chase asked no report of 2.1: ${JSON.stringify(reports)}`);
+		REP[3] = r3.id;
+		assert.equal(r3.status, 'requested');
+		assert.equal(reports.length, 3);
+		assert.equal(c.created, 1, JSON.stringify(c));
+		assert.equal(c.reminded, 2, JSON.stringify(c));
+		assert.deepEqual(c.reports.map((r) => [r.action_id, r.report_id, r.number, r.status, r.leader, r.created, r.chase_count]), [
+			[1, REP[1], '1.1', 'draft', 'DE', false, 1],
+			[3, REP[3], '2.1', 'requested', 'NL', true, 1],
+		]);
+		assert.ok(c.reports.every((r) => r.last_chased_at === c.sent_at), JSON.stringify(c.reports));
+		assert.deepEqual(c.by_leader.map((l) => [l.leader, l.reports, l.created]).sort(), [['DE', 1, 0], ['NL', 1, 1]]);
+		// The reminder is on the report, for its Action Leader to read; the report itself is unchanged.
+		const mine = await read(B, rep(1), 'action-leader');
+		assert.deepEqual(mine.reminders, [{ sent_at: c.sent_at, sent_by: 'est', message: MESSAGE }]);
+		assert.equal(mine.chase_count, 1);
+		assert.equal(mine.last_chased_at, c.sent_at);
+		assert.equal(mine.version, v1, 'a reminder moved the version of the report');
+		assert.equal(mine.status, 'draft');
+		const submitted = await read(B, rep(2));
+		assert.deepEqual([submitted.reminders, submitted.chase_count, submitted.last_chased_at], [[], 0, null], 'a submitted report was chased');
+		assert.equal((await read(B, rep(3))).chase_count, 1);
+		// The round's missing reports say who was chased, when and how often.
+		const miss = await read(B, `${round}/missing-reports`);
+		assert.deepEqual(miss.reports.map((r) => [r.report_id, r.chase_count, r.last_chased_at, r.last_chase_message]), [
+			[REP[1], 1, c.sent_at, MESSAGE],
+			[REP[3], 1, c.sent_at, MESSAGE],
+		]);
+		// One audit record of the change, saying how many were chased.
+		const recs = await auditOf();
+		assert.equal(recs.length, 1, JSON.stringify(recs));
+		assert.equal(recs[0].outcome, 'ok');
+		assert.equal(recs[0].actor, 'est');
+		assert.match(recs[0].detail, /2 missing reports reminded, 1 asked for/, recs[0].detail);
+		// The Action Leader writes on: its save is not refused because of the reminder.
+		assert.equal((await save(B, rep(1), { narrative: 'Started; more next week.' }, { as: 'action-leader' })).status, 'draft');
+		done.add(13);
+	});
+
+	test('14. a second chase without a message; a returned report is chased again; a long message in many-byte characters is fine', async () => {
+		needs(13);
+		await move(B, rep(2), 'returned', { as: 'driver', extra: { comment: 'Give the figures.' } });
+		const c = body(await chase({}), 200, 'the second chase:');
+		assert.equal(c.message, null);
+		assert.equal(c.created, 0);
+		assert.equal(c.reminded, 3);
+		assert.deepEqual(c.reports.map((r) => [r.action_id, r.status, r.chase_count]), [[1, 'draft', 2], [2, 'returned', 1], [3, 'requested', 2]]);
+		const r1 = await read(B, rep(1), 'action-leader');
+		assert.equal(r1.chase_count, 2);
+		assert.deepEqual(r1.reminders.map((x) => x.message), [null, MESSAGE], 'reminders are listed newest first');
+		assert.equal(r1.last_chased_at, c.sent_at);
+		const long = 'é'.repeat(2000);
+		assert.equal(body(await chase({ message: long }, 'admin'), 200, 'a message of 2000 two-byte characters:').message, long);
+		const miss = await read(B, `${round}/missing-reports`);
+		assert.ok(miss.reports.every((r) => r.chase_count === (r.report_id === REP[2] ? 2 : 3) && r.last_chase_message === long), JSON.stringify(miss.reports));
+		assert.equal((await auditOf()).length, 3);
+		done.add(14);
+	});
+
+	test('15. a compiled or closed round is not chased: 422, and nothing changes', async () => {
+		needs(14);
+		for (const a of [1, 3]) {
+			await save(B, rep(a), { narrative: 'Done.', action_status: 'ongoing' });
+			await move(B, rep(a), 'submitted');
+		}
+		await save(B, rep(2), { narrative: 'Done, with figures.', action_status: 'ongoing' });
+		await move(B, rep(2), 'submitted');
+		for (const a of [1, 2, 3]) await move(B, rep(a), 'consolidated', { as: 'driver' });
+		await move(B, round, 'compiled', { as: 'est' });
+		let snap = await snapshot();
+		refused(await chase({ message: MESSAGE }), 422, /compiled/, 'chasing a compiled round:');
+		assert.deepEqual(await snapshot(), snap);
+		await move(B, round, 'closed', { as: 'est' });
+		snap = await snapshot();
+		refused(await chase({ message: MESSAGE }), 422, /closed/, 'chasing a closed round:');
+		assert.deepEqual(await snapshot(), snap);
+		assert.equal((await auditOf()).length, 3);
+	});
+});

@@ -648,6 +648,90 @@ test('what users type is shown as text on every page: titles, descriptions, sear
 		}
 	}));
 
+/* ---- 8b. the Support Team chases the missing reports ---- */
+
+/* "2026-11-24T10:05:00Z" as the pages show a date: "24.11.2026". */
+const euroDate = (ts) => `${ts.slice(8, 10)}.${ts.slice(5, 7)}.${ts.slice(0, 4)}`;
+
+test('the Support Team chases the missing reports from the round page; the Action Leader reads the reminder and its message as text', () =>
+	withServer(async (s) => {
+		await move(s, `${V}/oaps/1`, 'adopted', 'cosi');
+		await move(s, `${V}/oaps/1`, 'in_implementation', 'driver');
+		for (const a of [1, 2, 3]) await move(s, `${V}/actions/${a}`, 'planned', 'driver');
+		await move(s, `${V}/reporting-rounds/1`, 'open', 'est');
+		const reports = (await get(s.base, `${V}/reporting-rounds/1/progress-reports`)).body.items;
+		assert.equal(reports.length, 3);
+		const r1 = reports.find((r) => r.action_id === 1);
+		const est = await session(s, 'est');
+		const leader = await session(s, 'action-leader'); // DE leads action 1.1
+		const driver = await session(s, 'driver');
+		const chaseForm = '<form method="post" action="/reporting-rounds/1/chase" class="stack" novalidate>';
+
+		// The form is the Support Team's: a message field and the button; nobody has been chased yet.
+		let r = expectPage(await page(s, 'GET', '/reporting-rounds/1', { cookie: est.cookie }), 200, 'est: the open round');
+		assert.ok(r.text.includes(chaseForm), `no chase form: ${mainOf(r.text).slice(-1500)}`);
+		assert.ok(buttons(r.text).includes('Chase the missing reports'), `est: ${buttons(r.text)}`);
+		assert.match(r.text, /<textarea id="f-message" name="message" rows="3" maxlength="2000" aria-describedby="f-message-hint"><\/textarea>/);
+		assert.equal((r.text.match(/<span class="muted">not yet<\/span>/g) || []).length, 3, 'the missing reports do not say that nobody was chased yet');
+		for (const who of [driver, leader]) {
+			r = expectPage(await page(s, 'GET', '/reporting-rounds/1', { cookie: who.cookie }), 200, 'a reader of the round');
+			assert.ok(!r.text.includes('/reporting-rounds/1/chase'), 'the chase form is shown to someone who may not chase');
+			// The form hidden is also the chase refused: 404, and nobody is chased.
+			r = await page(s, 'POST', '/reporting-rounds/1/chase', { cookie: who.cookie, form: { _csrf: who.csrf, message: 'Hurry.' } });
+			expectPage(r, 404, 'a chase by someone who may not');
+		}
+		// Without its CSRF token the form is refused.
+		expectPage(await page(s, 'POST', '/reporting-rounds/1/chase', { cookie: est.cookie, form: { message: 'Hurry.' } }), 403, 'a chase without _csrf');
+		// A message too long: the form again (422) with the problem next to the field and the text kept.
+		const long = `${'Send it. '.repeat(222)}Now!!!`; // 2004 characters
+		r = expectPage(await page(s, 'POST', '/reporting-rounds/1/chase', { cookie: est.cookie, form: { _csrf: est.csrf, message: long } }), 422, 'a message too long');
+		assert.match(r.text, /<div class="field invalid">/);
+		assert.match(r.text, /<p class="error" id="f-message-error">the message is 2004 characters long; it may have at most 2000<\/p>/);
+		assert.ok(r.text.includes(`aria-invalid="true">${long}</textarea>`), 'the typed message is not kept');
+		assert.equal((await record(s, `${V}/progress-reports/${r1.id}`)).body.chase_count, 0, 'the refused chase reminded someone');
+
+		// The chase: a 303 to the round, whose banner says how many were chased.
+		const message = `Please send the report before the NEC meeting. ${XSS}`;
+		r = await page(s, 'POST', '/reporting-rounds/1/chase', { cookie: est.cookie, form: { _csrf: est.csrf, message } });
+		expectRedirect(r, '/reporting-rounds/1?done=chased&reminded=3&asked=0', 'est chases');
+		r = expectPage(await page(s, 'GET', r.location, { cookie: est.cookie }), 200, 'the round after the chase');
+		assert.match(r.text, /<p class="notice" role="status">3 missing reports chased: their Action Leaders were reminded\.<\/p>/);
+		const rec = (await record(s, `${V}/progress-reports/${r1.id}`)).body;
+		assert.deepEqual(rec.reminders.map((x) => [x.sent_by, x.message]), [['est', message]]);
+		const day = euroDate(rec.last_chased_at);
+		// Each missing report says when it was last chased and how many times.
+		const row = new RegExp(`<tr><td><a href="/progress-reports/${r1.id}">Action 1\\.1</a>[^<]*</td><td>DE</td><td>Requested[^]*?</td><td>${day.replace(/\./g, '\\.')} \\d\\d:\\d\\d</td><td class="num">1</td></tr>`);
+		assert.match(r.text, row, mainOf(r.text).slice(-2500));
+		assert.ok(!r.text.includes('<span class="muted">not yet</span>'), 'a chased report says it was not yet chased');
+		// The counts in the banner are numbers only: anything else in the address is not shown.
+		r = expectPage(await page(s, 'GET', `/reporting-rounds/1?done=chased&reminded=${encodeURIComponent(XSS)}`, { cookie: est.cookie }), 200, 'a made-up banner');
+		assert.ok(!r.text.includes('alert('), 'the address made it into the page');
+
+		// The Action Leader's home page and report: the reminder, its date and the message, as text.
+		const said = `Chased by the Support Team on ${day}: Please send the report before the NEC meeting. &lt;script&gt;alert(1)&lt;/script&gt;`;
+		r = expectPage(await page(s, 'GET', '/', { cookie: leader.cookie }), 200, 'the leader home page');
+		const due = /<section class="card" aria-labelledby="h-due">[\s\S]*?<\/section>/.exec(r.text)[0];
+		assert.ok(due.includes(`<a href="/progress-reports/${r1.id}">`), `the report is not due on the home page: ${due}`);
+		assert.ok(due.includes(said), `the home page does not show the reminder: ${due}`);
+		escaped(r, 'the home page');
+		r = expectPage(await page(s, 'GET', `/progress-reports/${r1.id}`, { cookie: leader.cookie }), 200, 'the leader report');
+		assert.ok(r.text.includes(`<li>${said}`), `the report page does not show the reminder: ${mainOf(r.text).slice(0, 1500)}`);
+		escaped(r, 'the report page');
+
+		// A second chase, without a message: counted twice, the last date and no message shown.
+		r = await page(s, 'POST', '/reporting-rounds/1/chase', { cookie: est.cookie, form: { _csrf: est.csrf, message: '  ' } });
+		expectRedirect(r, '/reporting-rounds/1?done=chased&reminded=3&asked=0', 'est chases again');
+		r = expectPage(await page(s, 'GET', '/', { cookie: leader.cookie }), 200, 'the leader home page after two chases');
+		assert.match(r.text, new RegExp(`<p class="chased">Chased by the Support Team on ${day.replace(/\./g, '\\.')}\\. <span class="muted">\\(2 reminders\\)</span></p>`));
+
+		// A round that is not open: the chase is refused on the round's page, with the reason.
+		const planned = expectStatus(await api(s.base, 'POST', `${V}/reporting-rounds`, { body: { cycle_id: 2, label: '2019-H1', opens_on: '2019-05-01', closes_on: '2019-05-31' } }), 201).body;
+		r = expectPage(await page(s, 'GET', `/reporting-rounds/${planned.id}`, { cookie: est.cookie }), 200, 'a planned round');
+		assert.ok(!r.text.includes(`/reporting-rounds/${planned.id}/chase`), 'a planned round offers to chase');
+		r = expectPage(await page(s, 'POST', `/reporting-rounds/${planned.id}/chase`, { cookie: est.cookie, form: { _csrf: est.csrf, message: 'Hurry.' } }), 422, 'chasing a planned round');
+		assert.match(r.text, /<div class="alert" role="alert"><p>The missing reports were not chased: round 2019-H1 is planned: missing reports are chased while the round is open/);
+	}));
+
 /* ---- 9. a stale form ---- */
 
 test('a form sent after someone else saved is a 409 that shows both versions and keeps the input', () =>
