@@ -134,7 +134,10 @@ ep_status ep_api_user_password(ep_req *req, ep_resp *resp)
 ep_status ep_api_user_totp_reset(ep_req *req, ep_resp *resp)
 {
 	ep_user_admin a = admin_of(req);
-	ep_status s = ep_svc_user_totp_reset(&a, req->ids[0], &resp->err);
+	int64_t version;
+	ep_status s = ep_api_if_match(req, &version, &resp->err);
+	if (s == EP_OK)
+		s = ep_svc_user_totp_reset(&a, req->ids[0], version, &resp->err);
 	if (s != EP_OK)
 		return s;
 	return answer_account(req, resp, req->ids[0], &a);

@@ -254,7 +254,11 @@ ep_status ep_page_user_step(ep_page *p)
 				  NULL, 0);
 		done = "withdrawn";
 	} else if (strstr(p->path, "/totp-reset")) {
-		st = ep_page_send(p, &c, EP_POST, ep_arena_printf(p->arena, "/api/v1/users/%lld/totp-reset", (long long)id), NULL, 0);
+		const char *vs = ep_page_field(p, "_version");
+		int64_t version = 0;
+		if (!vs || ep_parse_i64z(vs, 1, INT64_MAX, &version) != EP_OK)
+			version = 0;
+		st = ep_page_send(p, &c, EP_POST, ep_arena_printf(p->arena, "/api/v1/users/%lld/totp-reset", (long long)id), NULL, version);
 		done = "totp-reset";
 	} else {
 		json_t *errors = json_object();
@@ -306,7 +310,11 @@ ep_status ep_page_user_step(ep_page *p)
 		return ep_page_redirect(p, "%s?done=%s", back, done);
 	if (st == 404 || st == 401 || st == 403)
 		return EP_E_NOTFOUND;
-	return ep_pages_refused(p, "The step could not be done", st, c.err.msg, back);
+	return ep_pages_refused(p, "The step could not be done", st,
+				st == 412 ? "The account changed after you opened its page (its holder may have enrolled a new "
+					    "authenticator). Go back, look at it again, and repeat the step if it is still needed."
+					  : c.err.msg,
+				back);
 }
 
 ep_status ep_page_user_edit(ep_page *p)

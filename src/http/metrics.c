@@ -13,7 +13,7 @@
 #include "http/router.h"
 #include "core/banned.h"
 
-#define MAX_TAGS 161 /* the routes, and one for requests that matched none */
+#define MAX_TAGS (EP_MAX_ROUTES + 1) /* the routes, and one for requests that matched none */
 
 static const int statuses[] = {200, 201, 204, 400, 403, 404, 405, 409, 412, 413, 414, 415, 422, 428, 431, 500, 503, 0};
 #define NSTATUS (sizeof statuses / sizeof statuses[0])
@@ -61,8 +61,9 @@ ep_status ep_http_metrics(ep_req *req, ep_resp *resp)
 			unsigned long v = atomic_load(&counts[t][s]);
 			if (!v)
 				continue;
-			const char *pattern = t < n ? routes[t].pattern : "unmatched";
-			const char *method = t < n ? ep_method_name((ep_method)routes[t].methods) : "";
+			bool route = t < n && t < MAX_TAGS - 1;
+			const char *pattern = route ? routes[t].pattern : "unmatched";
+			const char *method = route ? ep_method_name((ep_method)routes[t].methods) : "";
 			char status[8];
 			if (statuses[s])
 				snprintf(status, sizeof status, "%d", statuses[s]);

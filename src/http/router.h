@@ -31,6 +31,10 @@ typedef struct ep_param_spec {
 
 #define EP_ROUTE_MAX_PARAMS 16
 
+/* The most routes the table holds; the metrics keep a counter per route and one for requests
+ * that matched none. */
+#define EP_MAX_ROUTES 256
+
 typedef struct ep_route {
 	unsigned methods; /* ep_method bits (one method per route) */
 	const char *pattern; /* "/api/v1/oaps/{id}/actions" */

@@ -14,7 +14,7 @@
 #include "http/router.h"
 #include "core/banned.h"
 
-#define MAX_ROUTES 256
+#define MAX_ROUTES EP_MAX_ROUTES
 #define POOL_BYTES 65536
 
 static ep_route table[MAX_ROUTES];
@@ -398,7 +398,7 @@ void ep_router_init_with(size_t body_max)
 	r->body_max = 8192;
 	r->kind = "users";
 	r = add(EP_POST, "/api/v1/users/{id}/totp-reset", ep_api_user_totp_reset, "users.write", NULL,
-		"Clear an account's second factor (a lost phone): it enrols again at its next sign-in");
+		"Clear an account's second factor (a lost phone), If-Match: it enrols again at its next sign-in");
 	r->body_max = 1024;
 	r->kind = "users";
 }

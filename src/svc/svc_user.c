@@ -490,12 +490,16 @@ ep_status ep_svc_user_password_reset(ep_user_admin *a, int64_t id, json_t *body,
 	return s;
 }
 
-ep_status ep_svc_user_totp_reset(ep_user_admin *a, int64_t id, ep_err *err)
+ep_status ep_svc_user_totp_reset(ep_user_admin *a, int64_t id, int64_t version, ep_err *err)
 {
 	ep_user u;
 	ep_status s = account(a->db, id, &u, err);
 	if (s != EP_OK)
 		return s;
+	/* The holder may have enrolled again since the administrator looked. */
+	if (u.version != version)
+		return ep_err_set(err, EP_E_CONFLICT, "version", "the account is at version %lld, not %lld: someone changed it since",
+				  (long long)u.version, (long long)version);
 	if (id == a->actor_id)
 		return ep_err_set(err, EP_E_CONFLICT, "totp", "replace your own second factor on your account page");
 	if (!u.totp_secret[0] && !u.totp_pending[0])

@@ -73,9 +73,9 @@ ep_status ep_svc_user_role_grant(ep_user_admin *a, int64_t id, json_t *body, int
 ep_status ep_svc_user_role_withdraw(ep_user_admin *a, int64_t id, int64_t role_id, ep_err *err);
 /* Sets a new password chosen by the administrator: {"new_password"}; ends every session. */
 ep_status ep_svc_user_password_reset(ep_user_admin *a, int64_t id, json_t *body, ep_errs *errs, ep_err *err);
-/* Clears the account's second factor (a lost phone): it enrols again at its next sign-in. Ends
- * every session. */
-ep_status ep_svc_user_totp_reset(ep_user_admin *a, int64_t id, ep_err *err);
+/* Clears the account's second factor (a lost phone) at version: it enrols again at its next
+ * sign-in. Ends every session. */
+ep_status ep_svc_user_totp_reset(ep_user_admin *a, int64_t id, int64_t version, ep_err *err);
 
 /* Every role with its title, the scope it takes and the permissions it holds, anywhere or only
  * within its scope: [{role, title, scope_kinds, permissions: [{name, where, doc}]}]. */

@@ -923,6 +923,8 @@ test('/api/v1/openapi.json: every path answers, and every tested path is in it',
 	ids.oaps = ctx.oap.id;
 	ids.documents = 2;
 	ids.users = 1;
+	// The administrator's own administrator role: withdrawing it would leave no administrator (409).
+	ids.roles = expectStatus(await get(B, '/api/v1/users/1'), 200).body.roles.find((r) => r.role === 'admin').id;
 	ids.tokens = 999999; // never the test's own token
 	const seen = [];
 	for (const [p, item] of Object.entries(paths)) {
@@ -959,6 +961,11 @@ test('/api/v1/openapi.json: every path answers, and every tested path is in it',
 			}
 			if (absent && r.status === 404) {
 				assert.match(r.body.error.message, /^no (progress report|follow-up item) 999999/, `${method.toUpperCase()} ${concrete}`);
+				continue;
+			}
+			if (p === '/api/v1/users/{id}/roles/{id}') {
+				assert.equal(r.status, 409, `${method.toUpperCase()} ${concrete} -> ${r.status} ${r.text.slice(0, 200)}`);
+				assert.match(r.body.error.message, /no enabled administrator/);
 				continue;
 			}
 			assert.ok(![404, 405].includes(r.status) && r.status < 500, `${method.toUpperCase()} ${concrete} (${p}) -> ${r.status} ${r.text.slice(0, 200)}`);

@@ -1905,11 +1905,12 @@ row('POST /api/v1/users/{id}/totp-reset', 'flow', () => [
 	sit('reset an enrolled second factor', async (ctx, who) => {
 		// Only the administrator's cell needs the enrolment; the others are refused before it matters.
 		const a = who === 'admin' ? await enrolledAccount(ctx) : await freshAccount(ctx);
-		return { method: 'POST', path: `/api/v1/users/${a.id}/totp-reset`, body: {}, want: adminOnly(200) };
+		const v = (await admin(ctx, 'GET', `/api/v1/users/${a.id}`)).version;
+		return { method: 'POST', path: `/api/v1/users/${a.id}/totp-reset`, body: {}, ifMatch: v, want: adminOnly(200) };
 	}),
 	sit('an account without a second factor: permitted, and refused as a conflict', async (ctx) => {
 		const a = await freshAccount(ctx);
-		return { method: 'POST', path: `/api/v1/users/${a.id}/totp-reset`, body: {}, want: adminOnly(409) };
+		return { method: 'POST', path: `/api/v1/users/${a.id}/totp-reset`, body: {}, ifMatch: a.version, want: adminOnly(409) };
 	}),
 ]);
 // Replacing an enrolled second factor takes the password, which the body gives.

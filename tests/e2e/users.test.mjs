@@ -196,10 +196,13 @@ test('an administrator sets a new password and resets a lost second factor', asy
 	const begin = expectStatus(await api(B, 'POST', '/api/v1/auth/totp', { headers: { Cookie: cookie, 'X-CSRF-Token': csrf }, body: {} }), 201);
 	expectStatus(await api(B, 'POST', '/api/v1/auth/totp/confirm', { headers: { Cookie: cookie, 'X-CSRF-Token': csrf }, body: { code: totp(begin.body.secret) } }), 200);
 	assert.equal((await account(made.id)).totp, true);
-	const reset = expectStatus(await post(B, `/api/v1/users/${made.id}/totp-reset`, {}), 200);
+	expectStatus(await post(B, `/api/v1/users/${made.id}/totp-reset`, {}), 428, 'without the version it was seen at');
+	const seen = await account(made.id);
+	expectError(await api(B, 'POST', `/api/v1/users/${made.id}/totp-reset`, { body: {}, headers: { 'If-Match': `"${seen.version - 1}"` } }), 412, 'a stale version');
+	const reset = expectStatus(await api(B, 'POST', `/api/v1/users/${made.id}/totp-reset`, { body: {}, headers: { 'If-Match': `"${seen.version}"` } }), 200);
 	assert.equal(reset.body.totp, false);
 	expectStatus(await api(B, 'GET', '/api/v1/auth/session', { headers: { Cookie: cookie } }), 401, 'sessions ended');
-	expectError(await post(B, `/api/v1/users/${made.id}/totp-reset`, {}), 409, 'nothing to reset');
+	expectError(await api(B, 'POST', `/api/v1/users/${made.id}/totp-reset`, { body: {}, headers: { 'If-Match': `"${reset.body.version}"` } }), 409, 'nothing to reset');
 	const again = expectStatus(await login('t.phone', PASSWORD), 200);
 	assert.equal(again.body.totp_enrolment_required, true, 'it enrols again');
 
@@ -212,7 +215,7 @@ test('an administrator sets a new password and resets a lost second factor', asy
 	const adminId = Number(sql(`SELECT id FROM users WHERE username = 'admin'`));
 	const self = expectError(await post(B, `/api/v1/users/${adminId}/password`, { new_password: NEW }), 422);
 	assert.match(self.problems[0].message, /your account page/);
-	expectError(await post(B, `/api/v1/users/${adminId}/totp-reset`, {}), 409);
+	expectError(await api(B, 'POST', `/api/v1/users/${adminId}/totp-reset`, { body: {}, headers: { 'If-Match': `"${(await account(adminId)).version}"` } }), 409);
 	const audit = (await auditOf(made.id)).map((a) => a.detail).join('\n');
 	assert.match(audit, /second factor of t\.phone reset/);
 	assert.match(audit, /password of t\.phone set by an administrator/);
