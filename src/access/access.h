@@ -108,6 +108,7 @@ typedef struct ep_target {
 	const char *country; /* the country of an organisation the request is about, or NULL */
 	json_t *body;       /* the request's body, or NULL: fields written */
 	bool writes;        /* the request changes something */
+	bool scoped;        /* a read that a scoped role may make only on objects of its scope, as a write */
 } ep_target;
 
 /* The one policy check: EP_OK when p holds permission on the target. EP_E_DENIED with a

@@ -377,8 +377,9 @@ ep_status ep_access_check(const ep_principal *p, const char *permission, const e
 		}
 		if (!(perm->in_scope & bit))
 			continue;
-		/* Reads are filtered in SQL by need to know: holding the role is enough here. */
-		if (!t->writes || grant_covers(&p->grants[i], t)) {
+		/* Reads are filtered in SQL by need to know: holding the role is enough here, unless
+		 * the read prepares a write (t->scoped). */
+		if ((!t->writes && !t->scoped) || grant_covers(&p->grants[i], t)) {
 			if (t->writes && (perm->limited & bit))
 				limited = true;
 			else

@@ -60,6 +60,7 @@ ep_status ep_api_render_cycle(ep_req *req, ep_resp *resp);
 ep_status ep_api_render_oap_report(ep_req *req, ep_resp *resp);
 ep_status ep_api_render_overview(ep_req *req, ep_resp *resp);
 ep_status ep_api_declass_get(ep_req *req, ep_resp *resp);
+ep_status ep_api_declass_subject(ep_req *req, ep_resp *resp);
 ep_status ep_api_declass_propose(ep_req *req, ep_resp *resp);
 ep_status ep_api_declass_redactions(ep_req *req, ep_resp *resp);
 ep_status ep_api_declass_sign_off(ep_req *req, ep_resp *resp);

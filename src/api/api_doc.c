@@ -83,6 +83,18 @@ ep_status ep_api_declass_get(ep_req *req, ep_resp *resp)
 	return declassification_answer(req, resp, req->ids[0]);
 }
 
+/* What a proposal must decide, for the form that makes or changes one; its ETag is the version a
+ * change of a proposal's map sends (If-Match). */
+ep_status ep_api_declass_subject(ep_req *req, ep_resp *resp)
+{
+	json_t *subj = NULL;
+	ep_status s = ep_svc_doc_declass_subject(req->db, req->vis, req->ids[0], &subj, &resp->err);
+	if (s != EP_OK)
+		return s;
+	resp->version = json_integer_value(json_object_get(subj, "version"));
+	return ep_resp_json(resp, subj);
+}
+
 ep_status ep_api_declass_propose(ep_req *req, ep_resp *resp)
 {
 	if (!req->body)

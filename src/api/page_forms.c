@@ -122,6 +122,7 @@ static const char *const done_codes[][2] = {
 	{"participation", "The participation is recorded."},
 	{"chased", "The Action Leaders with missing reports were reminded."},
 	{"proposed", "The declassification is proposed. A second person signs it off."},
+	{"proposal-changed", "The proposal is changed. A second person signs it off."},
 	{"signed-off", "The declassification is signed off and issued."},
 	{"signed-out", "You have signed out."},
 	{"granted", "The role is granted. It takes effect at the account's next request."},

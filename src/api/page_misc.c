@@ -1,8 +1,8 @@
 /*
  * The remaining pages: Council documents (render and download at a release level, the
- * declassification record and its sign-off), the registers of good practices, JADs, grants and
- * overlaps, search across everything the user may see, the audit trail viewer and the
- * accounts of the installation for administrators.
+ * declassification record; its form and sign-off are in page_declass.c), the registers of
+ * good practices, JADs, grants and overlaps, search across everything the user may see, the
+ * audit trail viewer and the accounts of the installation for administrators.
  */
 #include "api/pages.h"
 
@@ -64,8 +64,16 @@ ep_status ep_page_document(ep_page *p)
 	json_object_set_new(p->ctx, "may_sign_off", json_boolean(rec && !proposer && !json_is_true(json_object_get(d, "frozen")) &&
 							 ep_page_may(p, EP_POST, target, NULL)));
 	json_object_set_new(p->ctx, "own_proposal", json_boolean(rec && proposer && !json_is_true(json_object_get(d, "frozen"))));
-	snprintf(target, sizeof target, "/api/v1/documents/%lld/declassifications", (long long)id);
-	json_object_set_new(p->ctx, "may_propose", json_boolean(ep_page_may(p, EP_POST, target, NULL)));
+	/* The form that proposes a declassification of an original, or changes a proposal's map. */
+	bool original = !num(d, "parent_id");
+	bool open = rec && strcmp(str(rec, "state"), "proposed") == 0 && !json_is_true(json_object_get(d, "frozen"));
+	snprintf(target, sizeof target, "/api/v1/documents/%lld/%s", (long long)id,
+		 original ? "declassifications" : "redactions");
+	json_object_set_new(p->ctx, "may_propose", json_boolean(original && ep_page_may(p, EP_POST, target, NULL)));
+	json_object_set_new(p->ctx, "may_change", json_boolean(open && ep_page_may(p, EP_PUT, target, NULL)));
+	/* What a proposal decides, for whoever signs it off or changes it. */
+	json_object_set_new(p->ctx, "show_map",
+			    json_boolean(open && json_array_size(json_object_get(rec, "decisions"))));
 	p->title = ep_arena_printf(p->arena, "%s%s%s", str(d, "number"), str(d, "suffix")[0] ? " " : "", str(d, "suffix"));
 	p->tmpl = "document";
 	ep_pages_done(p);
@@ -73,50 +81,6 @@ ep_status ep_page_document(ep_page *p)
 	ep_page_crumb(p, "Council documents", "/documents");
 	ep_page_crumb(p, p->title, NULL);
 	return EP_OK;
-}
-
-/* The declassification steps a page can take: sign-off of a proposal, or a proposal made from
- * a decisions file the secretariat prepared (the same JSON the command line takes). */
-ep_status ep_page_declassify(ep_page *p)
-{
-	int64_t id = p->ids[0];
-	const char *step = ep_page_field(p, "step"), *vs = ep_page_field(p, "_version");
-	int64_t version = 0;
-	if (vs)
-		ep_parse_i64z(vs, 1, INT64_MAX, &version);
-	json_t *d = ep_page_get(p, NULL, "/api/v1/documents/%lld", (long long)id);
-	if (!d)
-		return EP_E_NOTFOUND;
-	ep_call c;
-	int st;
-	char target[96];
-	if (step && strcmp(step, "sign-off") == 0) {
-		snprintf(target, sizeof target, "/api/v1/documents/%lld/sign-off", (long long)id);
-		st = ep_page_send(p, &c, EP_POST, target, NULL, version);
-		if (st < 300)
-			return ep_page_redirect(p, "/documents/%lld?done=signed-off", (long long)id);
-	} else {
-		const char *text = ep_page_field(p, "decisions");
-		json_error_t jerr;
-		json_t *body = text ? json_loads(text, JSON_REJECT_DUPLICATES, &jerr) : NULL;
-		if (!json_is_object(body)) {
-			json_decref(body);
-			return ep_pages_refused(p, "The proposal could not be made", 422, "The decisions are not a JSON object such as {\"decisions\": [...]}: check the text and send it again.", ep_arena_printf(p->arena, "/documents/%lld", (long long)id));
-		}
-		snprintf(target, sizeof target, "/api/v1/documents/%lld/declassifications", (long long)id);
-		st = ep_page_send(p, &c, EP_POST, target, body, 0);
-		json_decref(body);
-		if (st < 300) {
-			const char *slash = strrchr(c.location, '/');
-			int64_t nid = 0;
-			if (slash)
-				ep_parse_i64z(slash + 1, 1, INT64_MAX, &nid);
-			return ep_page_redirect(p, "/documents/%lld?done=proposed", (long long)(nid ? nid : id));
-		}
-	}
-	if (st == 404 || st == 401)
-		return EP_E_NOTFOUND;
-	return ep_pages_refused(p, "The declassification step could not be done", st, c.err.msg, ep_arena_printf(p->arena, "/documents/%lld", (long long)id));
 }
 
 ep_status ep_page_registers(ep_page *p)

@@ -43,6 +43,7 @@ static const ep_page_route routes[] = {
 	GET("/cosi", ep_page_cosi),
 	GET("/documents", ep_page_documents),
 	GET("/documents/{id}", ep_page_document),
+	GET("/documents/{id}/declassify", ep_page_declassify),
 	POST("/documents/{id}/declassify", ep_page_declassify),
 	GET("/registers", ep_page_registers),
 	GET("/search", ep_page_search),

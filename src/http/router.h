@@ -53,6 +53,10 @@ typedef struct ep_route {
 enum {
 	EP_ROUTE_SELF_AUDIT = 1, /* the handler writes its own audit record, in its own transactions */
 	EP_ROUTE_NO_AUTH = 2,    /* credentials the request carries are not looked at (signing in) */
+	/* A read that prepares a write (what a declassification must decide): a scoped role must
+	 * cover the object, as for the write, so that whoever may not make the write may not read
+	 * what prepares it either. */
+	EP_ROUTE_SCOPED = 4,
 };
 
 typedef enum ep_match {

@@ -319,6 +319,12 @@ void ep_router_init_with(size_t body_max)
 	       "reporting-rounds", "The cross-priority overview of a round as a document", false);
 	add(EP_GET, "/api/v1/documents/{id}/declassification", ep_api_declass_get, "documents.read", "documents",
 	    "The declassification record of an EXT version: its state, proposer, signer and redaction map");
+	r = add(EP_GET, "/api/v1/documents/{id}/declassification-subject", ep_api_declass_subject,
+		"documents.declassify", "documents",
+		"What a declassification proposal must decide: the passages of an original, the sections of its OAP or "
+		"the priorities of its goals note, with their text; for a proposed EXT version also its map (ETag: its "
+		"version). An issued EXT version is 409");
+	r->flags = EP_ROUTE_SCOPED;
 	r = add(EP_POST, "/api/v1/documents/{id}/declassifications", ep_api_declass_propose, "documents.declassify",
 		"documents",
 		"Propose the partial declassification of a document: {\"decisions\": [{\"passage\" | \"section\", "

@@ -1083,7 +1083,7 @@ static ep_status guard(struct conn *k, bool writes, ep_resp *resp, const char **
 {
 	ep_req *req = &k->req;
 	const ep_route *rt = req->route;
-	ep_target t = {.body = req->body, .writes = writes};
+	ep_target t = {.body = req->body, .writes = writes, .scoped = (rt->flags & EP_ROUTE_SCOPED) != 0};
 	const char *perm = rt->permission;
 	*perm_out = perm;
 	const ep_resdef *d = rt->schema ? ep_resdef_find(rt->schema) : NULL;

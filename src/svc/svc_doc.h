@@ -75,5 +75,20 @@ ep_status ep_svc_doc_sign_off(ep_db *db, const ep_actor *who, const ep_vis *vis,
 			      const char *today, ep_err *err);
 /* The declassification record of an EXT version: its state, proposer, signer and map. */
 ep_status ep_svc_doc_declassification(ep_db *db, const ep_vis *vis, int64_t ext_id, json_t **out, ep_err *err);
+/*
+ * What a proposal on document id must decide, for a person to decide it: every passage of the
+ * original in order (key, heading, whether it continues a paragraph, whether empact holds its
+ * text, the text), every section of its OAP (number, title, whether its text is held, the
+ * text), every priority of its strategic goals note (code, title; decided as a "section" named
+ * by its code), each with its classification and marking. A part above the caller's clearance
+ * is listed by its key or number alone, without heading or text ("readable": false). For an
+ * original ("kind": "original"); for an unissued EXT version ("kind": "proposal") the same of
+ * its original, plus its current map ("decisions") and version, which a change of the map
+ * (ep_svc_doc_redactions_put) sends back.
+ * The same refusals as proposing: EP_E_NOTFOUND for a document the caller may not see,
+ * EP_E_DENIED without clearance for the whole original, EP_E_CONFLICT for an issued EXT
+ * version (it can no longer change). *out is the caller's.
+ */
+ep_status ep_svc_doc_declass_subject(ep_db *db, const ep_vis *vis, int64_t id, json_t **out, ep_err *err);
 
 #endif

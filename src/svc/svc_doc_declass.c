@@ -32,16 +32,39 @@ static int64_t jint(json_t *o, const char *k)
 }
 
 /* What a redaction map must decide: the passages of the original (key -> text held?) and the
- * sections of its OAP (number -> text held?). */
+ * sections of its OAP (number -> text held?). Asked with `shown` (ep_svc_doc_declass_subject),
+ * it also lists them in order with what a person needs to decide on each. */
 typedef struct subject {
 	json_t *passages; /* object key -> bool */
 	json_t *sections;
+	bool shown;             /* fill the lists below */
+	const ep_vis *vis;      /* whose text it is to read (NULL: everything) */
+	json_t *list_passages;  /* [{key, position, heading, inline, held, readable, text, ...}] */
+	json_t *list_sections;  /* [{number, title, position, held, readable, text, ...}] */
+	json_t *list_priorities; /* [{code, title, position}] */
 } subject;
+
+/* Whether the caller may read a part at this level: the original as a whole may be at a lower
+ * one than a part of it (a section of the OAP it carries), and a part above the caller's
+ * clearance is listed by its key or number alone, without its heading or text. */
+static bool part_readable(const ep_vis *vis, ep_class c, ep_marking m)
+{
+	return !vis || ((int)c <= vis->clearance && (m != EP_MARK_LIMITE || vis->limite));
+}
 
 static int on_passage(void *ctx, const ep_passage *p)
 {
 	subject *s = ctx;
 	json_object_set_new(s->passages, p->key, json_boolean(p->text != NULL));
+	if (s->shown) {
+		bool r = part_readable(s->vis, p->classification, p->marking);
+		json_array_append_new(s->list_passages,
+				      json_pack("{s:s, s:I, s:s?, s:b, s:b, s:b, s:s?, s:s, s:s}", "key", p->key,
+						"position", (json_int_t)p->position, "heading", r ? p->heading : NULL,
+						"inline", p->inline_, "held", p->text != NULL, "readable", r, "text",
+						r ? p->text : NULL, "classification", ep_class_token(p->classification),
+						"marking", ep_marking_token(p->marking)));
+	}
 	return 0;
 }
 
@@ -49,6 +72,15 @@ static int on_section(void *ctx, const ep_section *x)
 {
 	subject *s = ctx;
 	json_object_set_new(s->sections, x->number, json_boolean(x->text != NULL));
+	if (s->shown) {
+		bool r = part_readable(s->vis, x->classification, x->marking);
+		json_array_append_new(s->list_sections,
+				      json_pack("{s:s, s:s?, s:I, s:b, s:b, s:s?, s:s, s:s}", "number", x->number,
+						"title", r ? x->heading : NULL, "position", (json_int_t)x->position,
+						"held", x->text != NULL, "readable", r, "text", r ? x->text : NULL,
+						"classification", ep_class_token(x->classification), "marking",
+						ep_marking_token(x->marking)));
+	}
 	return 0;
 }
 
@@ -56,6 +88,9 @@ static int on_priority(void *ctx, const ep_priority *p)
 {
 	subject *s = ctx;
 	json_object_set_new(s->sections, p->code, json_true());
+	if (s->shown)
+		json_array_append_new(s->list_priorities, json_pack("{s:s, s:s?, s:I}", "code", p->code, "title",
+								    p->short_name, "position", (json_int_t)p->position));
 	return 0;
 }
 
@@ -64,6 +99,11 @@ static ep_status subject_of(ep_db *db, json_t *orig, subject *s, ep_err *err)
 {
 	s->passages = json_object();
 	s->sections = json_object();
+	if (s->shown) {
+		s->list_passages = json_array();
+		s->list_sections = json_array();
+		s->list_priorities = json_array();
+	}
 	ep_status st = ep_db_passages_each(db, jint(orig, "id"), on_passage, s, err);
 	if (st == EP_OK && jint(orig, "oap_id"))
 		st = ep_db_sections_each(db, jint(orig, "oap_id"), on_section, s, err);
@@ -76,6 +116,9 @@ static void subject_release(subject *s)
 {
 	json_decref(s->passages);
 	json_decref(s->sections);
+	json_decref(s->list_passages);
+	json_decref(s->list_sections);
+	json_decref(s->list_priorities);
 }
 
 /* Checks a redaction map against the original: every passage and section decided once, a
@@ -95,8 +138,11 @@ static void check_map(json_t *decisions, const subject *sub, ep_errs *errs)
 	json_t *d;
 	json_array_foreach(decisions, i, d)
 	{
-		char path[64];
+		/* Problems name the member they are about, so that a form shows each next to its field. */
+		char path[64], dpath[80], rpath[80];
 		snprintf(path, sizeof path, "decisions[%zu]", i);
+		snprintf(dpath, sizeof dpath, "%s.decision", path);
+		snprintf(rpath, sizeof rpath, "%s.reason", path);
 		if (!json_is_object(d)) {
 			ep_errs_add(errs, EP_E_INVALID, path, "must be an object");
 			continue;
@@ -126,20 +172,20 @@ static void check_map(json_t *decisions, const subject *sub, ep_errs *errs)
 			ep_errs_add(errs, EP_E_INVALID, path, "%s \"%.64s\" is decided twice", p ? "passage" : "section", k);
 		json_object_set_new(seen, k, json_true());
 		if (!dec || (strcmp(dec, "released") && strcmp(dec, "deleted") && strcmp(dec, "not_declassified"))) {
-			ep_errs_add(errs, EP_E_INVALID, path, "decision must be released, deleted or not_declassified");
+			ep_errs_add(errs, EP_E_INVALID, dpath, "decision must be released, deleted or not_declassified");
 			continue;
 		}
 		bool release = strcmp(dec, "released") == 0;
 		if (release && !json_is_true(held))
-			ep_errs_add(errs, EP_E_INVALID, path,
+			ep_errs_add(errs, EP_E_INVALID, dpath,
 				    "empact does not hold the text of %s \"%.64s\": it cannot be released", p ? "passage" : "section",
 				    k);
 		if (!release && (!why || !*why))
-			ep_errs_add(errs, EP_E_INVALID, path, "a removal needs its reason");
+			ep_errs_add(errs, EP_E_INVALID, rpath, "a removal needs its reason");
 		if (why && strlen(why) > MAX_REASON)
-			ep_errs_add(errs, EP_E_INVALID, path, "the reason is longer than %d bytes", MAX_REASON);
+			ep_errs_add(errs, EP_E_INVALID, rpath, "the reason is longer than %d bytes", MAX_REASON);
 		if (release && json_object_get(d, "reason") && !json_is_null(json_object_get(d, "reason")) && !why)
-			ep_errs_add(errs, EP_E_INVALID, path, "reason must be a string");
+			ep_errs_add(errs, EP_E_INVALID, rpath, "reason must be a string");
 	}
 	const char *key;
 	json_t *v;
@@ -437,5 +483,57 @@ ep_status ep_svc_doc_declassification(ep_db *db, const ep_vis *vis, int64_t ext_
 	}
 	json_decref(map);
 	json_decref(ext);
+	return s;
+}
+
+/* "13874/17" or "13874/17 EXT 2": a document's number with its suffix, in the caller's buffer. */
+static const char *doc_name(json_t *d, char *buf, size_t n)
+{
+	const char *sfx = jstr(d, "suffix");
+	snprintf(buf, n, "%s%s%s", jstr(d, "number") ? jstr(d, "number") : "", sfx && *sfx ? " " : "", sfx ? sfx : "");
+	return buf;
+}
+
+ep_status ep_svc_doc_declass_subject(ep_db *db, const ep_vis *vis, int64_t id, json_t **out, ep_err *err)
+{
+	json_t *doc = NULL, *orig = NULL, *map = NULL;
+	subject sub = {.shown = true, .vis = vis};
+	*out = NULL;
+	ep_status s = visible_doc(db, vis, id, &doc, err);
+	bool ext = s == EP_OK && jint(doc, "parent_id");
+	if (ext) {
+		/* A proposal is changed as a whole: the same subject as its original, and its map. */
+		json_decref(doc);
+		doc = NULL;
+		s = proposal(db, vis, id, &doc, &orig, err);
+	} else if (s == EP_OK) {
+		orig = json_incref(doc);
+		s = may_read_whole(vis, orig, err);
+	}
+	if (s == EP_OK)
+		s = subject_of(db, orig, &sub, err);
+	if (s == EP_OK && ext)
+		s = ep_db_document_redactions_json(db, id, &map, err);
+	if (s == EP_OK) {
+		char name[160], oname[160];
+		*out = json_pack("{s:I, s:s, s:s, s:I, s:s, s:s?, s:s?, s:s?, s:I, s:O, s:O, s:O}", "id", (json_int_t)id,
+				 "document", doc_name(doc, name, sizeof name), "kind", ext ? "proposal" : "original",
+				 "original_id", (json_int_t)jint(orig, "id"), "original",
+				 doc_name(orig, oname, sizeof oname), "subject", jstr(orig, "subject"), "classification",
+				 jstr(orig, "classification"), "marking", jstr(orig, "marking"), "version",
+				 (json_int_t)jint(doc, "version"), "passages", sub.list_passages, "sections",
+				 sub.list_sections, "priorities", sub.list_priorities);
+		if (*out && ext) {
+			const char *by = jstr(doc, "proposed_by");
+			json_object_set_new(*out, "proposed_by", by ? json_string(by) : json_null());
+			json_object_set(*out, "decisions", map);
+		}
+		if (!*out)
+			s = ep_err_set(err, EP_E_INTERNAL, NULL, "out of memory");
+	}
+	json_decref(map);
+	subject_release(&sub);
+	json_decref(doc);
+	json_decref(orig);
 	return s;
 }

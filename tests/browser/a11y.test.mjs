@@ -27,9 +27,9 @@ const ROLES = ['admin', 'gsc', 'driver', 'co-driver', 'est', 'cosi', 'nec-nl', '
 const SCREENS = ['/', '/account', '/account/password', '/account/totp', '/cycles', '/cycles/1', '/cycles/2',
 	'/priorities/9', '/oaps/1', '/oaps/1?status=proposed', '/actions/1', '/actions/2', '/oaps/1/actions/new',
 	'/actions/1/edit', '/reporting-rounds', '/reporting-rounds/1', '/participation', '/cosi', '/documents',
-	'/documents/1', '/documents/3', '/registers', '/good-practices', '/jads', '/grants', '/overlaps',
-	'/organisations', '/search?q=smuggling', '/audit', '/admin/users', '/admin/users/new', '/admin/users/7',
-	'/admin/users/7/edit', '/organisations/new', '/organisations/1/edit'];
+	'/documents/1', '/documents/3', '/documents/1/declassify', '/documents/2/declassify', '/registers',
+	'/good-practices', '/jads', '/grants', '/overlaps', '/organisations', '/search?q=smuggling', '/audit', '/admin/users',
+	'/admin/users/new', '/admin/users/7', '/admin/users/7/edit', '/organisations/new', '/organisations/1/edit'];
 
 const MISSING = '/no-such-page';
 const NO_RECORD = '/actions/999999';
@@ -41,7 +41,8 @@ const SHOOT = new Set(['driver', 'admin']);
  * its work, so that a broken sign-in cannot pass the file by skipping everything. */
 const MUST_OPEN = {
 	admin: ['/', '/oaps/1', '/actions/1', '/actions/2', '/audit', '/admin/users', '/admin/users/new', '/admin/users/7',
-		'/admin/users/7/edit', '/organisations/new', '/reporting-rounds/1', '/documents/1'],
+		'/admin/users/7/edit', '/organisations/new', '/reporting-rounds/1', '/documents/1', '/documents/1/declassify'],
+	gsc: ['/documents/1/declassify', '/documents/2/declassify'],
 	driver: ['/', '/oaps/1', '/actions/1', '/actions/2'],
 	'nec-nl': ['/', '/participation', '/actions/1'],
 	cosi: ['/', '/cosi', '/oaps/1'],

@@ -17,6 +17,8 @@
 //     amount that is not one), a draft saved, then submitted;
 //   - the Support Team chases the missing reports of a round with a message; the Action Leader
 //     finds the reminder on the home page and on the report;
+//   - a partial declassification proposed by the secretariat through its form: a missing reason
+//     (the error next to that reason, every choice kept), then proposed;
 //   - the password change form: mismatched new passwords, the error next to the field;
 //   - an expired session and a removed session cookie: /sign-in?next=..., and back to the
 //     page after signing in.
@@ -428,6 +430,70 @@ test('the Support Team chases the missing reports with a message; the Action Lea
 			assertClean(leader, 'the reminder on the home page and the report');
 		} finally {
 			await leader.context().close();
+		}
+	});
+});
+
+test('the secretariat proposes a partial declassification without JavaScript: a missing reason at its field, then proposed', async (t) => {
+	await withServer(async (srv) => {
+		const REASON = 'Public access would undermine the protection of the public interest as regards public security (Regulation (EC) No 1049/2001, Article 4(1)(a))';
+		// The decisions of 13874/17 EXT 1: p2 and p4 deleted, sections 5.1 and 6 not declassified.
+		const decide = (id) =>
+			['passage:p2', 'passage:p4'].includes(id) ? ['Deleted', REASON] : ['section:5.1', 'section:6'].includes(id) ? ['Not declassified', REASON] : ['Released', ''];
+		const count = async () => expectStatus(await get(srv.base, '/api/v1/documents?limit=100'), 200).body.items.length;
+		const before = await count();
+		const page = await noJsPage();
+		try {
+			await signIn(page, srv, 'gsc');
+			await page.goto(`${srv.base}/documents/2`);
+			let r = await submit(page, page.getByRole('link', { name: 'Propose a declassification' }));
+			assert.equal(r.last, 200);
+			assert.equal(new URL(page.url()).pathname, '/documents/2/declassify');
+			const groups = page.locator('main fieldset.decision');
+			const n = await groups.count();
+			assert.ok(n >= 18, `${n} parts to decide`);
+			const ids = [];
+			for (let i = 0; i < n; i++) ids.push(await groups.nth(i).locator('input[type="hidden"]').getAttribute('value'));
+			const group = (id) => groups.filter({ has: page.locator(`input[type="hidden"][value="${id}"]`) });
+			// Every part decided, a reason typed for every removal but p4's.
+			for (const id of ids) {
+				const [choice, why] = decide(id);
+				await group(id).getByRole('radio', { name: choice, exact: true }).check();
+				if (why && id !== 'passage:p4') await group(id).getByRole('textbox', { name: /^Reason/ }).fill(why);
+			}
+			r = await submit(page, page.getByRole('button', { name: 'Propose' }));
+			assert.equal(r.first, 422, 'the form without the reason of p4');
+			assert.equal(new URL(page.url()).pathname, '/documents/2/declassify');
+			assert.match(await page.getByRole('alert').innerText(), /1 part of the form needs fixing/);
+			const reason = group('passage:p4').getByRole('textbox', { name: /^Reason/ });
+			assert.match(await group('passage:p4').locator('.error').innerText(), /a removal needs its reason/);
+			assert.equal(await group('passage:p4').getByRole('radio', { name: 'Deleted', exact: true }).isChecked(), true, 'the choice of p4 is kept');
+			assert.equal(await group('passage:p2').getByRole('textbox', { name: /^Reason/ }).inputValue(), REASON, 'the reason of p2 is kept');
+			assert.equal(await group('section:1').getByRole('radio', { name: 'Released', exact: true }).isChecked(), true, 'the choice of section 1 is kept');
+			await shot(page, 'nojs-declassify-refused');
+			await checkA11y(page, 'the refused declassification form, without JavaScript');
+			await t.test('the missing reason is marked invalid and described by its error, as in the other forms', async () => {
+				await assertErrorTied(page, await reason.getAttribute('id'));
+			});
+			assert.equal(await count(), before, 'the refused form made a document');
+
+			await reason.fill(REASON);
+			r = await submit(page, page.getByRole('button', { name: 'Propose' }));
+			assert.equal(r.first, 303, 'the good form');
+			const m = /^\/documents\/(\d+)$/.exec(new URL(page.url()).pathname);
+			assert.ok(m, `after proposing: ${page.url()}`);
+			assert.match(await page.getByRole('status').first().innerText(), /The declassification is proposed/);
+			const rec = expectStatus(await get(srv.base, `/api/v1/documents/${m[1]}/declassification`), 200).body;
+			assert.equal(rec.document, '13874/17 EXT 2');
+			assert.equal(rec.proposed_by, 'gsc');
+			assert.deepEqual(
+				rec.decisions.map((d) => [d.passage ? `passage:${d.passage}` : `section:${d.section}`, d.decision, d.reason || '']),
+				ids.map((id) => [id, decide(id)[0].toLowerCase().replace(' ', '_'), decide(id)[1]]),
+			);
+			assert.equal(await count(), before + 1);
+			assertClean(page, 'the declassification form', [422]);
+		} finally {
+			await page.context().close();
 		}
 	});
 });

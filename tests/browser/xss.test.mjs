@@ -16,6 +16,8 @@
 //     trail keeps;
 //   - the message of the Support Team chasing the missing reports of the reopened round, which
 //     the report and the home page of whoever may write it show;
+//   - the reasons of a proposed partial declassification of 13874/17 (which carries OAP 1 and
+//     so its new section): its form (/documents/2/declassify and the proposal's) and its page;
 //   - an organisation's name and an account's display name (the administrator's screens).
 //
 // Then admin and driver (each signed in once, through the sign-in form) open every screen that
@@ -191,6 +193,18 @@ async function setUp() {
 	assert.equal(report.status, 'returned');
 	assert.equal(report.reminders[0].message, V('chase-message'));
 	assert.equal(report.problems, V('report-problems'));
+
+	// A proposed partial declassification of 13874/17 (which carries OAP 1, its new section
+	// included), every removal with a payload for its reason: its form shows the section and
+	// the reasons, its document page the map.
+	const subject = expectStatus(await get(b, '/api/v1/documents/2/declassification-subject'), 200, 'declassification subject').body;
+	const decisions = [
+		...subject.passages.map((x) => (x.held ? { passage: x.key, decision: 'released' } : { passage: x.key, decision: 'deleted', reason: V('declass-reason') })),
+		...subject.sections.map((x) => (x.held ? { section: x.number, decision: 'released' } : { section: x.number, decision: 'not_declassified', reason: V('declass-reason') })),
+	];
+	ids.ext = expectStatus(await post(b, '/api/v1/documents/2/declassifications', { decisions }), 201, 'declassification proposed').body.id;
+	// The field of the first passage withheld (p2, the second row of the form).
+	ids.reasonField = `r${subject.passages.findIndex((x) => !x.held)}`;
 }
 
 /* The narrative: Markdown with the payloads and a link whose target is a payload. */
@@ -297,6 +311,9 @@ function screens() {
 				driver: { text: T('return-comment', 'chase-message', 'report-problems', 'action-title'), narrative: true },
 			},
 		},
+		{ path: '/documents/2/declassify', text: T('section-heading', 'section-text') },
+		{ path: `/documents/${ids.ext}`, text: T('declass-reason') },
+		{ path: `/documents/${ids.ext}/declassify`, text: T('section-heading', 'section-text'), fields: { [ids.reasonField]: 'declass-reason' } },
 		{ path: '/reporting-rounds/1', text: T('action-title') },
 		{ path: '/cosi', text: T('oap-title') },
 		{ path: '/priorities/9', text: T('oap-title') },

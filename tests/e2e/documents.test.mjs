@@ -13,11 +13,11 @@
 // Rendered files are kept in build/test-artefacts/documents/ for a human to look at.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BIN, root, demoDatabase, startServer, api, get, tokens, expectStatus, expectError } from './lib.mjs';
+import { BIN, root, demoDatabase, startServer, api, get, tokens, expectStatus, expectError, DEMO_USERS } from './lib.mjs';
 
 const V = '/api/v1';
 const DATA = path.join(root, 'tests', 'data');
@@ -738,5 +738,184 @@ test('7. every format joins an inline passage to the one before it with a space'
 			// pdftotext joins a word broken after a hyphen at a line end ("INLINE-" / "bb02").
 			assert.ok(/INLINE-?bb02\. The plan/.test(text), `an inline passage starting with "." joins with no space in the ${format}`);
 		});
+	}
+});
+
+/* ---- 8. what a declassification must decide (the form's source) ---- */
+
+/* An account of the Council secretariat without any clearance, on the server's database: its API token. */
+function uncleared(srv, name) {
+	const run = (args, input) => execFileSync(BIN, ['--db', srv.db, ...args], { input, stdio: ['pipe', 'pipe', 'pipe'] }).toString().trim();
+	run(['user', 'add', name, '--org', 'COUNCIL_GSC', '--clearance', 'unclassified'], 'a long enough passphrase 2026\n');
+	run(['user', 'role', name, 'council_secretariat']);
+	return run(['user', 'token', name, '--expires', '1']);
+}
+
+/*
+ * GET /api/v1/documents/{id}/declassification-subject lists what a proposal must decide, with
+ * what a person needs to decide it: the passages of the original, the sections of its OAP, the
+ * priorities of a goals note; for a proposal (an unissued EXT version) also its map and
+ * version. It answers whoever may propose, and refuses everyone else as proposing does; an
+ * issued EXT version can no longer change (409).
+ */
+test('8. what a declassification must decide: passages, sections, priorities; a proposal with its map; refusals as proposing', { timeout: 120000 }, async () => {
+	const srv = await startServer();
+	try {
+		const B = srv.base;
+		const ids = await documentIds(B);
+		const orig = ids['13874/17'].id;
+		const goals = ids['15850/11'].id;
+		const ext1 = ids['13874/17 EXT 1'].id;
+		const subjectOf = (id, as = 'gsc') => get(B, `${V}/documents/${id}/declassification-subject`, { as });
+
+		// 13874/17: its five passages in order, then the sections of OAP 1 in order.
+		const s = expectStatus(await subjectOf(orig), 200, 'gsc, the subject of 13874/17:');
+		assert.equal(s.body.id, orig);
+		assert.equal(s.body.kind, 'original');
+		assert.equal(s.body.document, '13874/17');
+		assert.equal(s.body.original_id, orig);
+		assert.equal(s.body.classification, 'restreint_ue', 'the subject carries the original classification (audited, the banner)');
+		assert.equal(s.headers.get('etag'), `"${s.body.version}"`, 'the ETag is the version');
+		assert.ok(!('decisions' in s.body), 'an original has no map');
+		assert.deepEqual(s.body.passages.map((p) => p.key), ['p1', 'p2', 'p3', 'p4', 'p5']);
+		assert.deepEqual(s.body.passages.map((p) => p.held), [true, false, true, false, true], 'p2 and p4: text not held');
+		assert.deepEqual(s.body.passages.map((p) => p.inline), [false, true, true, false, false], 'p2 and p3 continue a paragraph');
+		assert.deepEqual(s.body.passages.map((p) => p.position), [1, 2, 3, 4, 5]);
+		assert.match(s.body.passages[0].text, /^Delegations will find attached the draft OAP 2018/);
+		assert.equal(s.body.passages[1].text, null);
+		for (const p of s.body.passages) {
+			assert.equal(p.readable, true, `gsc reads passage ${p.key}`);
+			for (const k of ['key', 'position', 'heading', 'inline', 'held', 'readable', 'text', 'classification', 'marking']) assert.ok(k in p, `passage ${p.key} has no ${k}`);
+		}
+		const sections = expectStatus(await get(B, `${V}/oaps/1/sections?limit=500`, { as: 'gsc' }), 200).body.items.sort((a, b) => a.position - b.position);
+		assert.deepEqual(s.body.sections.map((x) => x.number), sections.map((x) => x.number), 'every section of OAP 1, in order');
+		assert.deepEqual(s.body.sections.map((x) => x.title), sections.map((x) => x.heading));
+		assert.deepEqual(s.body.sections.map((x) => x.held), sections.map((x) => x.text != null), 'held where empact holds the text');
+		assert.deepEqual(s.body.sections.filter((x) => !x.held).map((x) => x.number), ['5.1', '6']);
+		assert.deepEqual(s.body.sections.map((x) => x.text), sections.map((x) => x.text));
+		assert.deepEqual(s.body.priorities, [], 'an OAP document has no priorities to decide');
+
+		// 15850/11: ten passages and the eight priorities of the 2011-2013 cycle (decided as sections).
+		const g = expectStatus(await subjectOf(goals), 200, 'gsc, the subject of 15850/11:');
+		assert.equal(g.body.marking, 'limite');
+		assert.deepEqual(g.body.passages.map((p) => p.key), ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8', 'p9', 'p10']);
+		assert.equal(g.body.passages[2].heading, 'Preparation');
+		assert.deepEqual(g.body.sections, []);
+		assert.deepEqual(g.body.priorities.map((p) => p.code), ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H']);
+		assert.equal(g.body.priorities[0].title, 'West Africa');
+
+		// The subject is exactly what a proposal must decide: a map made from it alone is taken.
+		const mapOf = (subj) => ({
+			decisions: [
+				...subj.passages.map((p) => (p.held ? { passage: p.key, decision: 'released' } : { passage: p.key, decision: 'deleted', reason: REASON })),
+				...subj.sections.map((x) => (x.held ? { section: x.number, decision: 'released' } : { section: x.number, decision: 'not_declassified', reason: REASON })),
+				...subj.priorities.map((p) => ({ section: p.code, decision: 'released' })),
+			],
+		});
+		const made = expectStatus(await api(B, 'POST', `${V}/documents/${orig}/declassifications`, { body: mapOf(s.body), as: 'driver' }), 201, 'a map from the subject of 13874/17:');
+		expectStatus(await api(B, 'POST', `${V}/documents/${goals}/declassifications`, { body: mapOf(g.body), as: 'gsc' }), 201, 'a map from the subject of 15850/11:');
+
+		// A proposal: the subject of its original, its map and the version a change sends.
+		const ext2 = made.body.id;
+		const p = expectStatus(await subjectOf(ext2), 200, 'gsc, the subject of the proposal:');
+		assert.equal(p.body.kind, 'proposal');
+		assert.equal(p.body.id, ext2);
+		assert.equal(p.body.document, '13874/17 EXT 2');
+		assert.equal(p.body.original_id, orig);
+		assert.equal(p.body.original, '13874/17');
+		assert.equal(p.body.proposed_by, 'driver');
+		assert.equal(p.body.classification, 'restreint_ue', 'a proposal carries the original classification');
+		assert.deepEqual(p.body.passages, s.body.passages);
+		assert.deepEqual(p.body.sections, s.body.sections);
+		assert.deepEqual(p.body.decisions, made.body.decisions, 'the map of the proposal');
+		assert.equal(p.body.version, made.body.version);
+		assert.equal(p.headers.get('etag'), `"${made.body.version}"`);
+		// Its version is what the change of its map sends; then the subject follows the change.
+		const changed = p.body.decisions.map((d) => (d.passage === 'p5' ? { passage: 'p5', decision: 'deleted', reason: REASON } : d));
+		const put = expectStatus(await api(B, 'PUT', `${V}/documents/${ext2}/redactions`, { body: { decisions: changed }, headers: { 'If-Match': p.headers.get('etag') }, as: 'gsc' }), 200, 'PUT with the subject version:');
+		const p2 = expectStatus(await subjectOf(ext2), 200);
+		assert.equal(p2.body.version, put.body.version);
+		assert.deepEqual(p2.body.decisions.find((d) => d.passage === 'p5'), { passage: 'p5', decision: 'deleted', reason: REASON });
+
+		// The problems of a map name the member they are about (a form puts each at its field).
+		const noReason = expectError(
+			await api(B, 'POST', `${V}/documents/${orig}/declassifications`, { body: { decisions: mapOf(s.body).decisions.map((d) => (d.passage === 'p2' ? { passage: 'p2', decision: 'deleted' } : d)) }, as: 'gsc' }),
+			422,
+			'a removal without its reason:',
+		);
+		assert.deepEqual(noReason.problems.map((x) => x.field), ['decisions[1].reason']);
+		const released = expectError(
+			await api(B, 'POST', `${V}/documents/${orig}/declassifications`, { body: { decisions: mapOf(s.body).decisions.map((d) => (d.passage === 'p4' ? { passage: 'p4', decision: 'released' } : d)) }, as: 'gsc' }),
+			422,
+			'releasing text empact does not hold:',
+		);
+		assert.deepEqual(released.problems.map((x) => x.field), ['decisions[3].decision']);
+
+		// An issued EXT version can no longer change: 409, as a change of its map is.
+		const issued = expectError(await subjectOf(ext1), 409, 'the issued EXT 1:');
+		assert.match(issued.message, /issued/);
+		// A document that does not exist.
+		expectError(await subjectOf(999999), 404, 'no such document:');
+
+		// Everyone else is refused exactly as the proposal would refuse them: 404 for what the
+		// caller may not see (the RESTREINT UE 13874/17 for accounts without the clearance), 403
+		// for a role that may not propose (and a Driver on a document that does not carry its
+		// OAP, such as the goals note 15850/11). A proposal with no decisions shows the refusal
+		// without making anything (422 once the caller may propose).
+		// An account of the secretariat without any clearance: it may propose, but not see 13874/17.
+		const bare = 'gsc-unclassified';
+		const bareToken = uncleared(srv, bare);
+		const as = (who) => (who === bare ? { headers: { Authorization: `Bearer ${bareToken}` } } : who === 'anonymous' ? { anon: true } : { as: who });
+		const seen = {};
+		for (const who of [...DEMO_USERS, bare, 'anonymous']) {
+			for (const [name, id] of [['13874/17', orig], ['15850/11', goals]]) {
+				const sub = await get(B, `${V}/documents/${id}/declassification-subject`, as(who));
+				const prop = await api(B, 'POST', `${V}/documents/${id}/declassifications`, { body: { decisions: [] }, ...as(who) });
+				const want = prop.status === 422 ? 200 : prop.status;
+				assert.equal(sub.status, want, `${who}, ${name}: the subject answers ${sub.status}, the proposal ${prop.status}: ${sub.text.slice(0, 200)}`);
+				if (want !== 200) assert.deepEqual(sub.body, prop.body, `${who}, ${name}: the same refusal as the proposal`);
+				seen[`${who} ${name}`] = sub.status;
+			}
+		}
+		// What the matrix of the demo accounts comes to.
+		assert.equal(seen['driver 13874/17'], 200, 'the Driver of the OAP 13874/17 carries');
+		assert.equal(seen['driver 15850/11'], 403, 'a Driver on the goals note of another cycle');
+		assert.equal(seen['action-leader 13874/17'], 403);
+		assert.equal(seen['observer 13874/17'], 404, 'no clearance: the RESTREINT UE original is hidden');
+		assert.equal(seen['public 15850/11'], 404, 'the public: the LIMITE goals note is hidden');
+		assert.equal(seen[`${bare} 13874/17`], 404, 'the secretariat without clearance: the RESTREINT UE original is hidden');
+		assert.equal(seen[`${bare} 15850/11`], 200, 'the secretariat without clearance: the unclassified LIMITE goals note');
+		assert.equal(seen['gsc 13874/17'], 200);
+		assert.equal(seen['anonymous 13874/17'], 404);
+	} finally {
+		await srv.stop();
+	}
+});
+
+test('8. a part above the caller\'s clearance is listed by its number alone, without its heading or text', { timeout: 120000 }, async () => {
+	const srv = await startServer();
+	try {
+		const B = srv.base;
+		// An unclassified document that carries OAP 1, whose new section 7 is RESTREINT UE.
+		const CANARY = 'CANARY-SUBJECT-SECTION-7-RESTREINT';
+		expectStatus(await api(B, 'POST', `${V}/oaps/1/sections`, { body: { number: '7', heading: `Heading ${CANARY}`, text: `Text ${CANARY}`, position: 99, classification: 'restreint_ue' } }), 201, 'a RESTREINT UE section:');
+		const doc = expectStatus(
+			await api(B, 'POST', `${V}/documents`, { body: { number: '777/26', date: '2026-01-05', subject: 'A public note on OAP 1', classification: 'unclassified', marking: 'none', oap_id: 1 } }),
+			201,
+			'an unclassified document carrying OAP 1:',
+		).body;
+		// A secretariat account without clearance may propose on it: it is public.
+		const token = uncleared(srv, 'gsc-unclassified');
+		const r = expectStatus(await get(B, `${V}/documents/${doc.id}/declassification-subject`, { headers: { Authorization: `Bearer ${token}` } }), 200, 'the uncleared secretariat:');
+		assert.ok(!r.text.includes(CANARY), `the answer shows what is above the caller's clearance: ${r.text.slice(0, 400)}`);
+		const s7 = r.body.sections.find((x) => x.number === '7');
+		assert.deepEqual({ title: s7.title, text: s7.text, readable: s7.readable, held: s7.held }, { title: null, text: null, readable: false, held: true });
+		for (const x of r.body.sections) assert.equal(x.readable, x.classification === 'unclassified' && x.marking !== 'limite', `section ${x.number} (${x.classification}) readable`);
+		assert.ok(r.body.sections.filter((x) => x.readable).length >= 10, 'the unclassified sections are readable');
+		// The cleared secretariat reads it.
+		const full = expectStatus(await get(B, `${V}/documents/${doc.id}/declassification-subject`, { as: 'gsc' }), 200);
+		assert.equal(full.body.sections.find((x) => x.number === '7').text, `Text ${CANARY}`);
+	} finally {
+		await srv.stop();
 	}
 });

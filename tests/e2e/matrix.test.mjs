@@ -896,6 +896,33 @@ row('GET /api/v1/documents/{id}/declassification', 'read', (W) => [
 	sit('a document that does not exist', () => ({ method: 'GET', path: `/api/v1/documents/${MISSING}/declassification`, want: () => 404 })),
 ]);
 
+// What a declassification proposal must decide (the form's source) is asked as the proposal is:
+// the same need to know, role, scope and clearance as POST .../declassifications (for an
+// original) and PUT .../redactions (for a proposal), answered 200 instead of 201; an issued EXT
+// version can no longer change (409, as its map).
+row('GET /api/v1/documents/{id}/declassification-subject', 'read', (W) => [
+	...[W.d2, W.d1, W.dUOther].map((d) =>
+		sit(`${d.label}: an original`, () => ({
+			method: 'GET',
+			path: `${d.path}/declassification-subject`,
+			want: (p) => declassAnswer(p, { target: d, orig: d, may: mayDeclassify(d), success: 200 }),
+		}), declassTags(W, d)),
+	),
+	...[[W.dProp2, W.d2], [W.dProp1, W.d1]].map(([x, d]) =>
+		sit(`${x.label}: a proposal`, () => ({
+			method: 'GET',
+			path: `${x.path}/declassification-subject`,
+			want: (p) => declassAnswer(p, { target: x, orig: d, may: mayDeclassify(d), success: 200 }),
+		}), declassTags(W, d)),
+	),
+	sit(`${W.d3.label}: issued`, () => ({
+		method: 'GET',
+		path: `${W.d3.path}/declassification-subject`,
+		want: (p) => declassAnswer(p, { target: W.d3, orig: W.d2, may: mayDeclassify(W.d3), conflict: 409, success: 200 }),
+	}), ['own', 'issued']),
+	sit('a document that does not exist', () => ({ method: 'GET', path: `/api/v1/documents/${MISSING}/declassification-subject`, want: () => 404 })),
+]);
+
 /* ---- resource writes (server "write") ---- */
 
 /* A create at POST path with body; place and refs say where the record goes. */

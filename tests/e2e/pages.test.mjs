@@ -785,6 +785,222 @@ test('a form sent after someone else saved is a 409 that shows both versions and
 		assert.deepEqual(await record(s, `${V}/oaps/1`), oap);
 	}));
 
+/* ---- 9b. the declassification form ---- */
+
+const REASON = 'Public access would undermine the protection of the public interest as regards public security (Regulation (EC) No 1049/2001, Article 4(1)(a))';
+/* The rows of a declassification form: [{i, id ("passage:p2"), legend, fieldset}] in order. */
+function declassRows(html) {
+	return [...html.matchAll(/<fieldset class="decision[^"]*"[^>]*>\s*<legend>([^<]*)<\/legend>\s*<input type="hidden" name="k(\d+)" value="([^"]+)">[\s\S]*?<\/fieldset>/g)].map((m) => ({
+		legend: m[1],
+		i: m[2],
+		id: m[3],
+		fieldset: m[0],
+	}));
+}
+/* The fields of a declassification form as a person fills it: decide(id) gives [decision, reason]. */
+function declassForm(html, decide, extra = {}) {
+	const form = [['_csrf', csrfOf(html)]];
+	const v = /<input type="hidden" name="_version" value="(\d+)">/.exec(html);
+	if (v) form.push(['_version', v[1]]);
+	for (const r of declassRows(html)) {
+		const [d, why] = decide(r.id);
+		form.push([`k${r.i}`, r.id]);
+		if (d) form.push([`d${r.i}`, d]);
+		form.push([`r${r.i}`, why || '']);
+	}
+	for (const [k, v2] of Object.entries(extra)) form.push([k, v2]);
+	return form;
+}
+/* The decisions of 13874/17 EXT 1: p2 and p4 deleted, sections 5.1 and 6 not declassified. */
+const EXT1 = (id) =>
+	['passage:p2', 'passage:p4'].includes(id) ? ['deleted', REASON] : ['section:5.1', 'section:6'].includes(id) ? ['not_declassified', REASON] : ['released', ''];
+
+test('the declassification form: the parts to decide, a missing reason at its field (422, input kept), a proposal made, then changed', () =>
+	withServer(async (s) => {
+		const gsc = await session(s, 'gsc');
+		const docs = async () => (await get(s.base, `${V}/documents?limit=100`)).body.items.length;
+		const n = await docs();
+		// The document page links to the form; the JSON text area is gone.
+		let r = expectPage(await page(s, 'GET', '/documents/2', { cookie: gsc.cookie }), 200, 'gsc /documents/2');
+		assert.match(r.text, /<a class="button" href="\/documents\/2\/declassify">Propose a declassification<\/a>/);
+		assert.doesNotMatch(r.text, /name="decisions"/, 'the JSON text area is still there');
+		// The form: one group per passage of 13874/17 and per section of OAP 1, in order.
+		r = expectPage(await page(s, 'GET', '/documents/2/declassify', { cookie: gsc.cookie }), 200, 'gsc /documents/2/declassify');
+		assert.match(r.text, /<h1>Propose a declassification of 13874\/17<\/h1>/);
+		assert.match(r.text, /<form method="post" action="\/documents\/2\/declassify" class="declassify" novalidate>\s*<input type="hidden" name="_csrf" value="[^"]+">/);
+		const subject = expectStatus(await get(s.base, `${V}/documents/2/declassification-subject`, { as: 'gsc' }), 200).body;
+		const rows = declassRows(r.text);
+		assert.deepEqual(rows.map((x) => x.id), [...subject.passages.map((p) => `passage:${p.key}`), ...subject.sections.map((x) => `section:${x.number}`)]);
+		assert.deepEqual(rows.map((x) => x.i), rows.map((_, i) => String(i)), 'rows numbered from 0');
+		assert.equal(rows[0].legend, 'Passage p1');
+		assert.match(rows[0].fieldset, /<blockquote class="excerpt">Delegations will find attached the draft OAP 2018/);
+		const s51 = rows.find((x) => x.id === 'section:5.1');
+		assert.equal(s51.legend, 'Section 5.1 Planning');
+		// Text empact does not hold cannot be released: no such choice.
+		assert.doesNotMatch(s51.fieldset, /value="released"/);
+		assert.match(s51.fieldset, /empact does not hold its text/);
+		for (const x of rows) {
+			for (const [value, label] of [['deleted', 'Deleted'], ['not_declassified', 'Not declassified']])
+				assert.match(x.fieldset, new RegExp(`<label><input type="radio" name="d${x.i}" value="${value}"> ${label}</label>`), `${x.legend}: ${label}`);
+			assert.match(x.fieldset, new RegExp(`<label for="f-r${x.i}">Reason for withholding it`), `${x.legend}: the reason's label`);
+			assert.match(x.fieldset, new RegExp(`<textarea class="reason" id="f-r${x.i}" name="r${x.i}" rows="2"></textarea>`));
+		}
+		assert.match(r.text, /<label for="f-suffix">Number of the EXT version/);
+		// A removal without its reason: 422, the service's message next to that reason, the rest kept.
+		const p4 = rows.find((x) => x.id === 'passage:p4');
+		const typed = `${REASON} ${XSS}`;
+		r = await page(s, 'POST', '/documents/2/declassify', { cookie: gsc.cookie, form: declassForm(r.text, (id) => (id === 'passage:p4' ? ['deleted', ''] : id === 'passage:p2' ? ['deleted', typed] : EXT1(id))) });
+		expectPage(r, 422, 'a deletion without its reason');
+		assert.match(r.text, /<div class="alert" role="alert"><p>1 part of the form needs fixing: it is marked below\.<\/p><\/div>/);
+		const again = declassRows(r.text);
+		const bad = again.find((x) => x.id === 'passage:p4');
+		assert.match(bad.fieldset, /^<fieldset class="decision invalid"/);
+		assert.match(
+			bad.fieldset,
+			new RegExp(`<div class="field invalid">\\s*<label for="f-r${p4.i}">[^\\n]*</label>\\s*<p class="error" id="f-r${p4.i}-error">a removal needs its reason</p>\\s*<textarea class="reason" id="f-r${p4.i}" name="r${p4.i}" rows="2" aria-invalid="true" aria-describedby="f-r${p4.i}-error"></textarea>`),
+			`the error next to the reason of p4: ${bad.fieldset}`,
+		);
+		assert.match(bad.fieldset, new RegExp(`name="d${p4.i}" value="deleted" checked`), 'the chosen decision is kept');
+		assert.equal(again.filter((x) => x.fieldset.includes('class="error"')).length, 1, 'one part in error');
+		// What was chosen and typed elsewhere is kept, escaped.
+		const p2 = again.find((x) => x.id === 'passage:p2');
+		assert.match(p2.fieldset, /value="deleted" checked/);
+		assert.ok(p2.fieldset.includes(`>${REASON} &lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt; &quot;quoted&quot; &#39;single&#39;</textarea>`), `the typed reason is kept, as text: ${p2.fieldset}`);
+		escaped(r, 'the refused declassification form');
+		assert.match(again.find((x) => x.id === 'section:1').fieldset, /value="released" checked/);
+		assert.match(again.find((x) => x.id === 'section:6').fieldset, /value="not_declassified" checked/);
+		assert.equal(await docs(), n, 'the refused form made a document');
+		// No decision at all for a part: the page asks for one, at its choices.
+		r = await page(s, 'POST', '/documents/2/declassify', { cookie: gsc.cookie, form: declassForm(r.text, (id) => (id === 'section:3' ? [null, 'typed'] : EXT1(id))) });
+		expectPage(r, 422, 'a part left undecided');
+		const s3 = declassRows(r.text).find((x) => x.id === 'section:3');
+		assert.match(s3.fieldset, new RegExp(`<div class="field choices invalid">\\s*<p class="error" id="f-d${s3.i}-error">Choose whether it is released, deleted or not declassified\\.</p>`));
+		assert.match(s3.fieldset, new RegExp(`name="d${s3.i}" value="released" aria-invalid="true" aria-describedby="f-d${s3.i}-error"`));
+		assert.match(s3.fieldset, />typed<\/textarea>/);
+		// An EXT number that exists: the message at its field.
+		r = await page(s, 'POST', '/documents/2/declassify', { cookie: gsc.cookie, form: declassForm(r.text, EXT1, { suffix: '1' }) });
+		expectPage(r, 422, 'EXT 1 again');
+		assert.match(r.text, /<p class="error" id="f-suffix-error">13874\/17 EXT 1 exists already<\/p>/);
+		assert.match(r.text, /<input type="text" id="f-suffix" name="suffix" value="1" aria-describedby="f-suffix-hint f-suffix-error" aria-invalid="true">/);
+		assert.equal(await docs(), n);
+
+		// A good form: 303 to the new EXT version, which holds the decisions sent.
+		r = await page(s, 'POST', '/documents/2/declassify', { cookie: gsc.cookie, form: declassForm(r.text, EXT1) });
+		assert.equal(r.status, 303, mainOf(r.text).slice(0, 800));
+		const m = /^\/documents\/(\d+)\?done=proposed$/.exec(r.location);
+		assert.ok(m, `Location ${r.location}`);
+		const ext = Number(m[1]);
+		const rec = expectStatus(await get(s.base, `${V}/documents/${ext}/declassification`), 200).body;
+		assert.equal(rec.document, '13874/17 EXT 2');
+		assert.equal(rec.state, 'proposed');
+		assert.equal(rec.proposed_by, 'gsc');
+		const want = rows.map((x) => {
+			const [decision, reason] = EXT1(x.id);
+			const [kind, key] = x.id.split(':');
+			return { [kind]: key, decision, ...(reason ? { reason } : {}) };
+		});
+		assert.deepEqual(rec.decisions, want, 'the map is the form, in its order');
+		assert.equal(await docs(), n + 1);
+		r = expectPage(await page(s, 'GET', r.location, { cookie: gsc.cookie }), 200, 'the new EXT version');
+		assert.match(r.text, /<p class="notice" role="status">The declassification is proposed\. A second person signs it off\.<\/p>/);
+		assert.match(r.text, /<a class="button secondary" href="\/documents\/\d+\/declassify">Change the proposal<\/a>/);
+		assert.match(r.text, /<caption>What the proposal decides<\/caption>/);
+		assert.match(r.text, /<tr><td>Passage p2<\/td><td>Deleted<\/td><td>Public access would undermine/);
+		assert.match(r.text, /<tr><td>Section 5\.1<\/td><td>Not declassified<\/td>/);
+
+		// The same form changes the proposal: filled with its map, sent with its version.
+		r = expectPage(await page(s, 'GET', `/documents/${ext}/declassify`, { cookie: gsc.cookie }), 200, 'the change form');
+		assert.match(r.text, /<h1>Change the proposal 13874\/17 EXT 2<\/h1>/);
+		assert.equal(versionIn(r.text), String(rec.version));
+		assert.doesNotMatch(r.text, /name="suffix"/, 'a proposal keeps its number');
+		for (const x of declassRows(r.text)) {
+			const [d, why] = EXT1(x.id);
+			assert.match(x.fieldset, new RegExp(`name="d${x.i}" value="${d}" checked`), `${x.legend}: ${d} is chosen`);
+			if (why) assert.ok(x.fieldset.includes(`>${REASON}</textarea>`), `${x.legend}: its reason`);
+			assert.equal((x.fieldset.match(/ checked/g) || []).length, 1);
+		}
+		const changeForm = r.text;
+		const p5 = (id) => (id === 'passage:p5' ? ['deleted', 'Names the funding decision'] : EXT1(id));
+		r = await page(s, 'POST', `/documents/${ext}/declassify`, { cookie: gsc.cookie, form: declassForm(changeForm, p5) });
+		expectRedirect(r, `/documents/${ext}?done=proposal-changed`, 'the proposal changed');
+		const changed = expectStatus(await get(s.base, `${V}/documents/${ext}/declassification`), 200).body;
+		assert.deepEqual(changed.decisions.find((d) => d.passage === 'p5'), { passage: 'p5', decision: 'deleted', reason: 'Names the funding decision' });
+		assert.ok(changed.version > rec.version);
+		r = expectPage(await page(s, 'GET', r.location, { cookie: gsc.cookie }), 200, 'after the change');
+		assert.match(r.text, /<p class="notice" role="status">The proposal is changed\. A second person signs it off\.<\/p>/);
+
+		// Sent again with the version it was drawn at: someone else (this very change) saved
+		// first: 409, both maps where they differ, the input kept, the stored version in the form.
+		r = await page(s, 'POST', `/documents/${ext}/declassify`, { cookie: gsc.cookie, form: declassForm(changeForm, (id) => (id === 'section:2' ? ['not_declassified', 'Mine'] : EXT1(id))) });
+		expectPage(r, 409, 'a stale change');
+		assert.match(r.text, /role="alert"><p>Someone else changed this proposal after you opened it\./);
+		const cmp = /<section class="compare" aria-label="Both versions">[\s\S]*?<\/section>/.exec(r.text);
+		assert.ok(cmp, 'both versions are shown');
+		assert.match(cmp[0], /<h2>Saved by someone else<\/h2><table>[\s\S]*?<th scope="row">Passage p5<\/th><td>Deleted: Names the funding decision<\/td>[\s\S]*?<th scope="row">Section 2 Context<\/th><td>Released<\/td>/);
+		assert.match(cmp[0], /<h2>Yours \(kept in the form\)<\/h2><table>[\s\S]*?<th scope="row">Passage p5<\/th><td>Released<\/td>[\s\S]*?<th scope="row">Section 2 Context<\/th><td>Not declassified: Mine<\/td>/);
+		assert.equal(versionIn(r.text), String(changed.version), 'the form carries the stored version');
+		const s2 = declassRows(r.text).find((x) => x.id === 'section:2');
+		assert.match(s2.fieldset, /value="not_declassified" checked/);
+		assert.match(s2.fieldset, />Mine<\/textarea>/);
+		assert.deepEqual(expectStatus(await get(s.base, `${V}/documents/${ext}/declassification`), 200).body, changed, 'the stale form changed the map');
+		// Sent again, knowingly, it replaces theirs.
+		r = await page(s, 'POST', `/documents/${ext}/declassify`, { cookie: gsc.cookie, form: declassForm(r.text, (id) => (id === 'section:2' ? ['not_declassified', 'Mine'] : EXT1(id))) });
+		expectRedirect(r, `/documents/${ext}?done=proposal-changed`, 'sent again');
+		assert.deepEqual(expectStatus(await get(s.base, `${V}/documents/${ext}/declassification`), 200).body.decisions.find((d) => d.section === '2'), { section: '2', decision: 'not_declassified', reason: 'Mine' });
+
+		// The second person signs it off from the document page; then the map can no longer change.
+		const admin = await session(s, 'admin');
+		r = expectPage(await page(s, 'GET', `/documents/${ext}`, { cookie: admin.cookie }), 200, 'admin, the proposal');
+		r = await page(s, 'POST', `/documents/${ext}/declassify`, { cookie: admin.cookie, form: { _csrf: admin.csrf, _version: versionIn(r.text), step: 'sign-off' } });
+		expectRedirect(r, `/documents/${ext}?done=signed-off`, 'admin signs off');
+		r = expectPage(await page(s, 'GET', `/documents/${ext}`, { cookie: gsc.cookie }), 200, 'the issued EXT 2');
+		assert.doesNotMatch(r.text, /Change the proposal|What the proposal decides/);
+		r = expectPage(await page(s, 'GET', `/documents/${ext}/declassify`, { cookie: gsc.cookie }), 409, 'the form of an issued version');
+		assert.match(r.text, /<title>This declassification can no longer change · empact<\/title>/);
+		assert.match(r.text, /<div class="alert" role="alert"><p>13874\/17 EXT 2 is issued; it can no longer change<\/p><\/div>/);
+		assert.match(r.text, new RegExp(`<a href="/documents/${ext}">Go back</a>`));
+	}));
+
+test('the declassification form is offered only to whom the API lets propose: 404 for the others', () =>
+	withServer(async (s) => {
+		const S = {};
+		for (const u of ['gsc', 'admin', 'driver', 'action-leader', 'observer', 'public']) S[u] = await session(s, u);
+		const plain = mainOf(expectPage(await page(s, 'GET', '/documents/999999/declassify', { cookie: S.gsc.cookie }), 404, 'no such document').text);
+		assert.match(plain, /<h1>Page not found<\/h1>/);
+		for (const [who, id, status] of [
+			['gsc', 1, 200],
+			['gsc', 2, 200],
+			['admin', 1, 200],
+			['driver', 2, 200], // the Driver of the OAP 13874/17 carries
+			['driver', 1, 404], // the goals note of another cycle: not the Driver's to propose
+			['action-leader', 2, 404],
+			['observer', 1, 404],
+			['observer', 2, 404], // no clearance: RESTREINT UE
+			['public', 3, 404],
+		]) {
+			const r = expectPage(await page(s, 'GET', `/documents/${id}/declassify`, { cookie: S[who].cookie }), status, `${who} /documents/${id}/declassify`);
+			const api = await get(s.base, `${V}/documents/${id}/declassification-subject`, { as: who });
+			assert.equal(api.status === 200 ? 200 : 404, status, `${who}: the API answers ${api.status}`);
+			if (status === 404) {
+				assert.equal(mainOf(r.text), plain, `${who} /documents/${id}/declassify: the 404 differs from a missing page`);
+				// The document page offers no form either.
+				const d = await page(s, 'GET', `/documents/${id}`, { cookie: S[who].cookie });
+				assert.ok(!d.text.includes(`/documents/${id}/declassify"`), `${who} /documents/${id} links to the form`);
+				// And a form sent anyway is the same 404, and makes nothing.
+				const before = (await get(s.base, `${V}/documents?limit=100`)).body.items.length;
+				const sent = await page(s, 'POST', `/documents/${id}/declassify`, { cookie: S[who].cookie, form: { _csrf: S[who].csrf, k0: 'passage:p1', d0: 'released' } });
+				expectPage(sent, 404, `${who} POST /documents/${id}/declassify`);
+				assert.equal((await get(s.base, `${V}/documents?limit=100`)).body.items.length, before);
+			}
+		}
+		// Without its CSRF token the form is refused and makes nothing.
+		const before = (await get(s.base, `${V}/documents?limit=100`)).body.items.length;
+		const form = expectPage(await page(s, 'GET', '/documents/2/declassify', { cookie: S.gsc.cookie }), 200, 'the form');
+		const fields = declassForm(form.text, EXT1).filter(([k]) => k !== '_csrf');
+		expectPage(await page(s, 'POST', '/documents/2/declassify', { cookie: S.gsc.cookie, form: fields }), 403, 'no CSRF token');
+		assert.equal((await get(s.base, `${V}/documents?limit=100`)).body.items.length, before);
+	}));
+
 /* ---- 10. limits and static files ---- */
 
 test('limits: a form over the body limit, a JSON body, bad encodings; static files and traversal', () =>
@@ -888,6 +1104,8 @@ const SCREENS = [
 	['/documents', `${V}/documents?limit=500`],
 	['/documents/1', `${V}/documents/1`],
 	['/documents/3', `${V}/documents/3`],
+	['/documents/1/declassify', `${V}/documents/1/declassification-subject`],
+	['/documents/2/declassify', `${V}/documents/2/declassification-subject`],
 	['/registers', null],
 	['/good-practices', `${V}/good-practices?limit=200`],
 	['/jads', `${V}/jads?limit=200`],
