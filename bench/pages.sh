@@ -105,7 +105,8 @@ def page(path):
 
 screens = ['/', '/account', '/cycles', '/cycles/2', '/priorities/9', '/oaps/1', '/oaps/1?leader=NL', '/oaps/1/participation', '/actions/1', '/actions/2',
            '/reporting-rounds', '/reporting-rounds/1', '/participation', '/cosi', '/documents', '/documents/1', '/registers',
-           '/good-practices', '/jads', '/search?q=smuggling', '/audit', '/admin/users', '/oaps/1/actions/new', '/actions/1/edit']
+           '/good-practices', '/jads', '/search?q=smuggling', '/audit', '/admin/users', '/admin/users/7', '/admin/users/new', '/admin/users/7/edit',
+           '/documents/1/declassify', '/oaps/1/actions/new', '/actions/1/edit']
 css = len(page('/static/empact.css')[1])
 js = len(page('/static/empact.js')[1])
 log = open('access.log')

@@ -42,6 +42,7 @@ typedef struct subject {
 	json_t *list_passages;  /* [{key, position, heading, inline, held, readable, text, ...}] */
 	json_t *list_sections;  /* [{number, title, position, held, readable, text, ...}] */
 	json_t *list_priorities; /* [{code, title, position}] */
+	char above[80];          /* the first part above vis's clearance ("section 7"), or "" */
 } subject;
 
 /* Whether the caller may read a part at this level: the original as a whole may be at a lower
@@ -56,8 +57,10 @@ static int on_passage(void *ctx, const ep_passage *p)
 {
 	subject *s = ctx;
 	json_object_set_new(s->passages, p->key, json_boolean(p->text != NULL));
+	bool r = part_readable(s->vis, p->classification, p->marking);
+	if (!r && !s->above[0])
+		snprintf(s->above, sizeof s->above, "passage %.60s", p->key);
 	if (s->shown) {
-		bool r = part_readable(s->vis, p->classification, p->marking);
 		json_array_append_new(s->list_passages,
 				      json_pack("{s:s, s:I, s:s?, s:b, s:b, s:b, s:s?, s:s, s:s}", "key", p->key,
 						"position", (json_int_t)p->position, "heading", r ? p->heading : NULL,
@@ -72,8 +75,10 @@ static int on_section(void *ctx, const ep_section *x)
 {
 	subject *s = ctx;
 	json_object_set_new(s->sections, x->number, json_boolean(x->text != NULL));
+	bool r = part_readable(s->vis, x->classification, x->marking);
+	if (!r && !s->above[0])
+		snprintf(s->above, sizeof s->above, "section %.60s", x->number);
 	if (s->shown) {
-		bool r = part_readable(s->vis, x->classification, x->marking);
 		json_array_append_new(s->list_sections,
 				      json_pack("{s:s, s:s?, s:I, s:b, s:b, s:s?, s:s, s:s}", "number", x->number,
 						"title", r ? x->heading : NULL, "position", (json_int_t)x->position,
@@ -94,7 +99,9 @@ static int on_priority(void *ctx, const ep_priority *p)
 	return 0;
 }
 
-/* The sections of a strategic goals note are its priorities, named by their code. */
+/* The sections of a strategic goals note are its priorities, named by their code. A caller
+ * (s->vis) who may not read every part may not decide on the release of any: the original as a
+ * whole may be at a lower level than a section of the OAP it carries. */
 static ep_status subject_of(ep_db *db, json_t *orig, subject *s, ep_err *err)
 {
 	s->passages = json_object();
@@ -109,6 +116,10 @@ static ep_status subject_of(ep_db *db, json_t *orig, subject *s, ep_err *err)
 		st = ep_db_sections_each(db, jint(orig, "oap_id"), on_section, s, err);
 	if (st == EP_OK && jint(orig, "cycle_id"))
 		st = ep_db_priorities_each(db, jint(orig, "cycle_id"), on_priority, s, err);
+	if (st == EP_OK && s->above[0])
+		st = ep_err_set(err, EP_E_DENIED, NULL,
+				"deciding on the release of a document needs clearance for all of it: its %s is above yours",
+				s->above);
 	return st;
 }
 
@@ -254,7 +265,7 @@ ep_status ep_svc_doc_propose(ep_db *db, const ep_actor *who, const ep_vis *vis, 
 			     int64_t *ext_id, ep_errs *errs, ep_err *err)
 {
 	json_t *orig = NULL;
-	subject sub = {0};
+	subject sub = {.vis = vis};
 	ep_status s = visible_doc(db, vis, id, &orig, err);
 	if (s != EP_OK)
 		goto done;
@@ -388,7 +399,7 @@ ep_status ep_svc_doc_redactions_put(ep_db *db, const ep_actor *who, const ep_vis
 {
 	(void)who;
 	json_t *ext = NULL, *orig = NULL;
-	subject sub = {0};
+	subject sub = {.vis = vis};
 	ep_status s = proposal(db, vis, ext_id, &ext, &orig, err);
 	if (s == EP_OK)
 		s = subject_of(db, orig, &sub, err);
@@ -419,7 +430,7 @@ ep_status ep_svc_doc_sign_off(ep_db *db, const ep_actor *who, const ep_vis *vis,
 			      const char *today, ep_err *err)
 {
 	json_t *ext = NULL, *orig = NULL;
-	subject sub = {0};
+	subject sub = {.vis = vis};
 	ep_errs errs;
 	ep_errs_init(&errs);
 	ep_status s = proposal(db, vis, ext_id, &ext, &orig, err);

@@ -892,7 +892,7 @@ test('8. what a declassification must decide: passages, sections, priorities; a 
 	}
 });
 
-test('8. a part above the caller\'s clearance is listed by its number alone, without its heading or text', { timeout: 120000 }, async () => {
+test('8. a part above the caller\'s clearance: whoever may not read it may not decide on the release of the document', { timeout: 120000 }, async () => {
 	const srv = await startServer();
 	try {
 		const B = srv.base;
@@ -904,17 +904,25 @@ test('8. a part above the caller\'s clearance is listed by its number alone, wit
 			201,
 			'an unclassified document carrying OAP 1:',
 		).body;
-		// A secretariat account without clearance may propose on it: it is public.
+		// A secretariat account without clearance reads the public document, but may neither see
+		// what a proposal must decide nor propose: sections of OAP 1 are above its clearance.
 		const token = uncleared(srv, 'gsc-unclassified');
-		const r = expectStatus(await get(B, `${V}/documents/${doc.id}/declassification-subject`, { headers: { Authorization: `Bearer ${token}` } }), 200, 'the uncleared secretariat:');
+		const auth = { headers: { Authorization: `Bearer ${token}` } };
+		const before = expectStatus(await get(B, `${V}/documents?limit=200`), 200).body.items.length;
+		const r = await get(B, `${V}/documents/${doc.id}/declassification-subject`, auth);
+		const e = expectError(r, 403, 'the uncleared secretariat, the subject:');
+		assert.match(e.message, /needs clearance for all of it: its section [0-9.]+ is above yours/);
 		assert.ok(!r.text.includes(CANARY), `the answer shows what is above the caller's clearance: ${r.text.slice(0, 400)}`);
-		const s7 = r.body.sections.find((x) => x.number === '7');
-		assert.deepEqual({ title: s7.title, text: s7.text, readable: s7.readable, held: s7.held }, { title: null, text: null, readable: false, held: true });
-		for (const x of r.body.sections) assert.equal(x.readable, x.classification === 'unclassified' && x.marking !== 'limite', `section ${x.number} (${x.classification}) readable`);
-		assert.ok(r.body.sections.filter((x) => x.readable).length >= 10, 'the unclassified sections are readable');
-		// The cleared secretariat reads it.
 		const full = expectStatus(await get(B, `${V}/documents/${doc.id}/declassification-subject`, { as: 'gsc' }), 200);
+		const decisions = [...full.body.passages.map((p) => ({ passage: p.key, decision: 'released' })), ...full.body.sections.map((x) => ({ section: x.number, decision: x.held ? 'released' : 'not_declassified', ...(x.held ? {} : { reason: 'Not held' }) }))];
+		const p = await api(B, 'POST', `${V}/documents/${doc.id}/declassifications`, { ...auth, body: { decisions } });
+		const pe = expectError(p, 403, 'the uncleared secretariat, a proposal:');
+		assert.match(pe.message, /section [0-9.]+ is above yours/);
+		assert.equal(expectStatus(await get(B, `${V}/documents?limit=200`), 200).body.items.length, before, 'nothing was made');
+		// The cleared secretariat reads every part and proposes.
 		assert.equal(full.body.sections.find((x) => x.number === '7').text, `Text ${CANARY}`);
+		assert.ok(full.body.sections.every((x) => x.readable));
+		expectStatus(await api(B, 'POST', `${V}/documents/${doc.id}/declassifications`, { as: 'gsc', body: { decisions } }), 201, 'the cleared secretariat proposes:');
 	} finally {
 		await srv.stop();
 	}
