@@ -367,23 +367,9 @@ ep_status ep_page_user_edit(ep_page *p)
 			if (st == 412) {
 				/* Someone saved first: both versions, the user's kept in the form, which now
 				 * carries the stored version so that sending it again overwrites knowingly. */
-				static const char *const names[][2] = {{"display_name", "Name"}, {"email", "E-mail address"}, {"clearance", "Clearance"},
-					{"org_id", "Organisation"}, {"disabled", "Disabled"}};
-				json_t *theirs = json_array(), *mine = json_array();
-				for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-					json_t *a = json_object_get(u, names[i][0]), *b = json_object_get(body, names[i][0]);
-					const char *ta = json_is_string(a) ? json_string_value(a) : json_is_integer(a) ? ep_arena_printf(p->arena, "%lld", (long long)json_integer_value(a)) : json_is_boolean(a) ? (json_is_true(a) ? "yes" : "no") : "";
-					const char *tb = json_is_string(b) ? json_string_value(b) : json_is_integer(b) ? ep_arena_printf(p->arena, "%lld", (long long)json_integer_value(b)) : json_is_boolean(b) ? (json_is_true(b) ? "yes" : "no") : "";
-					if (strcmp(ta, tb) == 0)
-						continue;
-					json_array_append_new(theirs, json_pack("{s:s, s:s}", "field", names[i][1], "value", ta));
-					json_array_append_new(mine, json_pack("{s:s, s:s}", "field", names[i][1], "value", tb));
-				}
-				json_object_set_new(p->ctx, "conflict", json_pack("{s:o, s:o}", "theirs", theirs, "mine", mine));
-				json_object_set_new(p->ctx, "error_message",
-						    json_string("Someone else changed this account after you opened it. Their version and "
-								"yours are shown below; your input is kept in the form. Send it again to "
-								"replace theirs, or go back to keep it."));
+				static const char *const labels[][2] = {{"display_name", "Name"}, {"email", "E-mail address"},
+					{"clearance", "Clearance"}, {"org_id", "Organisation"}, {"disabled", "Disabled"}};
+				ep_pages_conflict(p, u, body, labels, sizeof labels / sizeof labels[0], "changed this account");
 			}
 			json_decref(errors);
 			errors = json_incref(json_object_get(p->ctx, "errors"));

@@ -272,6 +272,38 @@ static const char *text_of(ep_page *p, json_t *v)
 	return "";
 }
 
+void ep_pages_conflict(ep_page *p, json_t *stored, json_t *sent, const char *const labels[][2], size_t nlabels,
+		       const char *what)
+{
+	json_t *theirs = json_array(), *mine = json_array();
+	const char *k;
+	json_t *v;
+	json_object_foreach(sent, k, v)
+	{
+		json_t *old = json_object_get(stored, k);
+		const char *a = text_of(p, old), *b = text_of(p, v);
+		if (json_is_boolean(v))
+			b = json_is_true(v) ? "yes" : "no", a = json_is_true(old) ? "yes" : "no";
+		if (strcmp(a, b) == 0)
+			continue;
+		const char *label = NULL;
+		for (size_t i = 0; i < nlabels && !label; i++)
+			if (strcmp(labels[i][0], k) == 0)
+				label = labels[i][1];
+		if (!label)
+			label = label_of(p, k);
+		json_array_append_new(theirs, json_pack("{s:s, s:s}", "field", label, "value", a));
+		json_array_append_new(mine, json_pack("{s:s, s:s}", "field", label, "value", b));
+	}
+	json_object_set_new(p->ctx, "conflict", json_pack("{s:o, s:o}", "theirs", theirs, "mine", mine));
+	json_object_set_new(p->ctx, "error_message",
+			    json_string(ep_arena_printf(p->arena,
+							"Someone else %s after you opened it. Their version and yours are shown "
+							"below; your input is kept in the form. Send it again to replace theirs, or go "
+							"back to keep it.",
+							what)));
+}
+
 static json_t *options(ep_page *p, const char *const *values, const char *current, bool blank)
 {
 	json_t *o = json_array();
@@ -572,28 +604,8 @@ ep_status ep_page_edit(ep_page *p)
 				return ep_page_redirect(p, "%s?done=saved", back);
 			}
 			ep_page_form_failed(p, &c);
-			if (st == 412) {
-				/* Someone saved first: show both versions and keep the user's. The form now
-				 * carries the stored version, so sending it again overwrites knowingly. */
-				json_t *theirs = json_array(), *mine = json_array();
-				const char *k;
-				json_t *v;
-				json_object_foreach(body, k, v)
-				{
-					const char *a = text_of(p, json_object_get(rec, k)), *b = text_of(p, v);
-					if (json_is_boolean(v))
-						b = json_is_true(v) ? "yes" : "no", a = json_is_true(json_object_get(rec, k)) ? "yes" : "no";
-					if (strcmp(a, b) != 0) {
-						json_array_append_new(theirs, json_pack("{s:s, s:s}", "field", label_of(p, k), "value", a));
-						json_array_append_new(mine, json_pack("{s:s, s:s}", "field", label_of(p, k), "value", b));
-					}
-				}
-				json_object_set_new(p->ctx, "conflict", json_pack("{s:o, s:o}", "theirs", theirs, "mine", mine));
-				json_object_set_new(p->ctx, "error_message",
-						    json_string("Someone else saved this record after you opened it. Their version and "
-								"yours are shown below; your input is kept in the form. Send it "
-								"again to replace theirs, or go back to keep it."));
-			}
+			if (st == 412)
+				ep_pages_conflict(p, rec, body, NULL, 0, "saved this record");
 			json_decref(errors);
 			errors = json_incref(json_object_get(p->ctx, "errors"));
 		} else {

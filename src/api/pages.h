@@ -78,6 +78,12 @@ const char *ep_pages_enc(ep_page *p, const char *s);
 bool ep_pages_euros(const char *s, int64_t *cents);
 /* The path's first segment ("oaps" of "/oaps/3/edit"), in the arena. */
 const char *ep_pages_resource(const ep_page *p);
+/* After a stale change (412): each field of sent whose value differs from stored, both
+ * versions side by side ("conflict": {theirs, mine}) with a message that someone else `what`
+ * ("saved this record"); the user's input stays in the form. labels: field -> label pairs, a
+ * field not among them labelled from its name. */
+void ep_pages_conflict(ep_page *p, json_t *stored, json_t *sent, const char *const labels[][2], size_t nlabels,
+		       const char *what);
 /* A local path safe to go back to after signing in: starts with one '/', no scheme. */
 bool ep_pages_safe_next(const char *next);
 
