@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/num.h"
 #include "core/banned.h"
 
 json_t *ep_page_get(ep_page *p, ep_call *call, const char *fmt, ...)
@@ -101,6 +102,13 @@ const char *ep_page_field(const ep_page *p, const char *name)
 	if (json_is_array(v))
 		v = json_array_get(v, json_array_size(v) - 1);
 	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+int64_t ep_page_version(const ep_page *p)
+{
+	const char *vs = ep_page_field(p, "_version");
+	int64_t v;
+	return vs && ep_parse_i64z(vs, 1, INT64_MAX, &v) == EP_OK ? v : 0;
 }
 
 void ep_page_form_failed(ep_page *p, const ep_call *call)

@@ -101,6 +101,9 @@ void ep_page_crumb(ep_page *p, const char *label, const char *href_fmt, ...) __a
 ep_status ep_page_redirect(ep_page *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The form's value of name, trimmed of nothing; NULL when absent. */
 const char *ep_page_field(const ep_page *p, const char *name);
+/* The version of the record a form was read at (its _version field); 0 when it carries none or
+ * not a whole number, which the API answers as a missing If-Match. */
+int64_t ep_page_version(const ep_page *p);
 /* Moves a failed write's problems and the user's input into ctx (errors, values, message) so
  * that the form shows them; status 422 (or the call's). */
 void ep_page_form_failed(ep_page *p, const ep_call *call);

@@ -254,11 +254,8 @@ ep_status ep_page_user_step(ep_page *p)
 				  NULL, 0);
 		done = "withdrawn";
 	} else if (strstr(p->path, "/totp-reset")) {
-		const char *vs = ep_page_field(p, "_version");
-		int64_t version = 0;
-		if (!vs || ep_parse_i64z(vs, 1, INT64_MAX, &version) != EP_OK)
-			version = 0;
-		st = ep_page_send(p, &c, EP_POST, ep_arena_printf(p->arena, "/api/v1/users/%lld/totp-reset", (long long)id), NULL, version);
+		st = ep_page_send(p, &c, EP_POST, ep_arena_printf(p->arena, "/api/v1/users/%lld/totp-reset", (long long)id), NULL,
+				  ep_page_version(p));
 		done = "totp-reset";
 	} else {
 		json_t *errors = json_object();
@@ -341,10 +338,7 @@ ep_status ep_page_user_edit(ep_page *p)
 	const char *org = num(u, "org_id") ? ep_arena_printf(p->arena, "%lld", (long long)num(u, "org_id")) : "";
 	bool disabled = json_is_true(json_object_get(u, "disabled"));
 	if (p->method == EP_POST) {
-		const char *vs = ep_page_field(p, "_version");
-		int64_t sent = 0;
-		if (!vs || ep_parse_i64z(vs, 1, INT64_MAX, &sent) != EP_OK)
-			sent = 0;
+		int64_t sent = ep_page_version(p);
 		display = ep_page_field(p, "display_name");
 		email = ep_page_field(p, "email");
 		clearance = ep_page_field(p, "clearance");

@@ -289,10 +289,7 @@ static void both_maps(ep_page *p, json_t *rows, json_t *theirs_map)
 /* Signs a proposal off (the button of the document page). */
 static ep_status sign_off(ep_page *p, int64_t id)
 {
-	const char *vs = ep_page_field(p, "_version");
-	int64_t version = 0;
-	if (vs)
-		ep_parse_i64z(vs, 1, INT64_MAX, &version);
+	int64_t version = ep_page_version(p);
 	char target[96];
 	snprintf(target, sizeof target, "/api/v1/documents/%lld/sign-off", (long long)id);
 	ep_call c;
@@ -349,10 +346,7 @@ ep_status ep_page_declassify(ep_page *p)
 	ep_call c;
 	int st;
 	if (proposal) {
-		const char *vs = ep_page_field(p, "_version");
-		int64_t sent = 0;
-		if (!vs || ep_parse_i64z(vs, 1, INT64_MAX, &sent) != EP_OK)
-			sent = 0;
+		int64_t sent = ep_page_version(p);
 		char target[96];
 		snprintf(target, sizeof target, "/api/v1/documents/%lld/redactions", (long long)id);
 		st = ep_page_send(p, &c, EP_PUT, target, body, sent);

@@ -590,10 +590,7 @@ ep_status ep_page_edit(ep_page *p)
 	json_t *errors = json_object();
 	int64_t version = got.version;
 	if (p->method == EP_POST) {
-		const char *vs = ep_page_field(p, "_version");
-		int64_t sent = 0;
-		if (!vs || ep_parse_i64z(vs, 1, INT64_MAX, &sent) != EP_OK)
-			sent = 0;
+		int64_t sent = ep_page_version(p);
 		json_t *body = form_body(p, d, false, NULL, errors);
 		if (!json_object_size(errors)) {
 			ep_call c;
@@ -627,12 +624,10 @@ ep_status ep_page_edit(ep_page *p)
 ep_status ep_page_transition(ep_page *p)
 {
 	const char *res = ep_pages_resource(p);
-	const char *to = ep_page_field(p, "to"), *vs = ep_page_field(p, "_version"), *back = ep_page_field(p, "back");
+	const char *to = ep_page_field(p, "to"), *back = ep_page_field(p, "back");
 	if (!ep_pages_safe_next(back))
 		back = record_page(p, res, p->ids[0]);
-	int64_t version = 0;
-	if (vs && ep_parse_i64z(vs, 1, INT64_MAX, &version) != EP_OK)
-		version = 0;
+	int64_t version = ep_page_version(p);
 	json_t *body = json_pack("{s:s}", "to", to ? to : "");
 	static const char *const extra[] = {"comment", "reason", "resolution", "decision", NULL};
 	for (size_t i = 0; extra[i]; i++) {

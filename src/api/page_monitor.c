@@ -21,9 +21,8 @@
 /* The version a form carries (_version), or the current one when it carries none. */
 static int64_t form_version(ep_page *p, int64_t current)
 {
-	const char *vs = ep_page_field(p, "_version");
-	int64_t v;
-	return vs && ep_parse_i64z(vs, 1, INT64_MAX, &v) == EP_OK ? v : current;
+	int64_t v = ep_page_version(p);
+	return v ? v : current;
 }
 
 static const char *cents_text(ep_page *p, json_t *v)
@@ -84,10 +83,7 @@ ep_status ep_page_report(ep_page *p)
 				json_array_append_new(actuals, json_pack("{s:I, s:f}", "kpi_id", num(k, "kpi_id"), "value", x));
 		}
 		json_object_set_new(body, "kpi_actuals", actuals);
-		int64_t version = 0;
-		const char *vs = ep_page_field(p, "_version");
-		if (vs)
-			ep_parse_i64z(vs, 1, INT64_MAX, &version);
+		int64_t version = ep_page_version(p);
 		if (!json_object_size(errors)) {
 			ep_call c;
 			int st = ep_page_send(p, &c, EP_PATCH, target, body, version);
